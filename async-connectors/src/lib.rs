@@ -1,0 +1,9 @@
+//! Connectors of the ASYNC SDK: GitHub, Slack and Jira read paths, converted into the
+//! `async-core` domain model.
+
+pub mod error;
+pub mod page;
+pub mod path;
+
+pub use error::{ApiError, Error, ErrorClass};
+pub use page::Page;

@@ -1,0 +1,188 @@
+//! The egress allowlist.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use url::{Host, Url};
+
+use crate::error::Error;
+
+/// The hosts of the published scope manifest: providers and language-model APIs.
+const MANIFEST_HOSTS: [&str; 9] = [
+    "api.github.com",
+    "slack.com",
+    "api.zoom.us",
+    "zoom.us",
+    "auth.atlassian.com",
+    "api.atlassian.com",
+    "api.anthropic.com",
+    "api.openai.com",
+    "generativelanguage.googleapis.com",
+];
+
+/// Why a URL was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EgressDenial {
+    /// The scheme is not `https` (and the loopback opt-in does not apply).
+    InsecureScheme {
+        /// The scheme found.
+        scheme: String,
+    },
+    /// The host is not on the allowlist.
+    HostNotAllowed {
+        /// The host found.
+        host: String,
+    },
+    /// The host is an IP address literal.
+    IpLiteral {
+        /// The address found.
+        host: String,
+    },
+    /// The URL carries a user name or password.
+    UserInfo,
+    /// The URL has no host.
+    MissingHost,
+    /// The URL names a port other than 443 for a remote host.
+    NonStandardPort {
+        /// The host found.
+        host: String,
+        /// The port found.
+        port: u16,
+    },
+}
+
+impl fmt::Display for EgressDenial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EgressDenial::InsecureScheme { scheme } => {
+                write!(f, "scheme `{scheme}` is not allowed; use https")
+            }
+            EgressDenial::HostNotAllowed { host } => write!(
+                f,
+                "host `{host}` is not on the egress allowlist; add it with EgressPolicy::allow_host"
+            ),
+            EgressDenial::IpLiteral { host } => {
+                write!(f, "IP address `{host}` is not allowed; use a host name")
+            }
+            EgressDenial::UserInfo => f.write_str("URLs with a user name or password are rejected"),
+            EgressDenial::MissingHost => f.write_str("the URL has no host"),
+            EgressDenial::NonStandardPort { host, port } => {
+                write!(f, "port {port} on `{host}` is not allowed; only 443 is")
+            }
+        }
+    }
+}
+
+/// Which hosts the SDK may talk to, and how.
+#[derive(Debug, Clone)]
+pub struct EgressPolicy {
+    hosts: BTreeSet<String>,
+    loopback_http: bool,
+}
+
+impl Default for EgressPolicy {
+    /// The hosts of the published scope manifest, over HTTPS only.
+    fn default() -> Self {
+        Self {
+            hosts: MANIFEST_HOSTS
+                .iter()
+                .map(|host| (*host).to_owned())
+                .collect(),
+            loopback_http: false,
+        }
+    }
+}
+
+impl EgressPolicy {
+    /// A policy that allows no host at all.
+    pub fn deny_all() -> Self {
+        Self {
+            hosts: BTreeSet::new(),
+            loopback_http: false,
+        }
+    }
+
+    /// Adds an exact host name to the allowlist (`"acme.atlassian.net"`).
+    #[must_use]
+    pub fn allow_host(mut self, host: &str) -> Self {
+        self.hosts.insert(normalize_host(host));
+        self
+    }
+
+    /// Allows plain HTTP to `127.0.0.1`, `[::1]` and `localhost` on any port.
+    ///
+    /// This exists for tests against local mock servers and for the bundled demo. Never
+    /// enable it in production: it is the one way around HTTPS.
+    #[must_use]
+    pub fn allow_insecure_loopback_for_testing(mut self) -> Self {
+        self.loopback_http = true;
+        self
+    }
+
+    /// Returns whether the plain-HTTP loopback opt-in is on.
+    pub fn allows_insecure_loopback(&self) -> bool {
+        self.loopback_http
+    }
+
+    /// Returns the allowed host names.
+    pub fn hosts(&self) -> impl Iterator<Item = &str> {
+        self.hosts.iter().map(String::as_str)
+    }
+
+    /// Checks a URL against the policy.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::EgressDenied`] naming the reason when the URL is not allowed.
+    pub fn check(&self, url: &Url) -> Result<(), Error> {
+        self.check_url(url).map_err(Error::EgressDenied)
+    }
+
+    fn check_url(&self, url: &Url) -> Result<(), EgressDenial> {
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(EgressDenial::UserInfo);
+        }
+        let host = url.host().ok_or(EgressDenial::MissingHost)?;
+        if self.loopback_http && is_loopback(&host) {
+            return match url.scheme() {
+                "http" | "https" => Ok(()),
+                scheme => Err(EgressDenial::InsecureScheme {
+                    scheme: scheme.to_owned(),
+                }),
+            };
+        }
+        if url.scheme() != "https" {
+            return Err(EgressDenial::InsecureScheme {
+                scheme: url.scheme().to_owned(),
+            });
+        }
+        let name = match host {
+            Host::Domain(name) => normalize_host(name),
+            Host::Ipv4(_) | Host::Ipv6(_) => {
+                return Err(EgressDenial::IpLiteral {
+                    host: host.to_string(),
+                });
+            }
+        };
+        if let Some(port) = url.port().filter(|port| *port != 443) {
+            return Err(EgressDenial::NonStandardPort { host: name, port });
+        }
+        if !self.hosts.contains(&name) {
+            return Err(EgressDenial::HostNotAllowed { host: name });
+        }
+        Ok(())
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => normalize_host(name) == "localhost",
+        Host::Ipv4(address) => address.is_loopback(),
+        Host::Ipv6(address) => address.is_loopback(),
+    }
+}
+
+fn normalize_host(host: &str) -> String {
+    host.trim_end_matches('.').to_ascii_lowercase()
+}

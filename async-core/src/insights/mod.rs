@@ -1,0 +1,1 @@
+//! Insights: pure computations over domain records.

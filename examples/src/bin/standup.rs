@@ -1,0 +1,2 @@
+//! Standup.
+fn main() {}
