@@ -2,35 +2,25 @@
 
 use async_core::ids::PersonId;
 
+use crate::request::{AccessRequest, Scope};
 use crate::{DataCategory, Purpose};
 
 /// A value the policy allowed one viewer to see for one purpose.
 ///
-/// There is no public constructor: the only way to obtain one is a guard's decision that
-/// allowed the access. Code that needs policy-approved data (prompt builders, exports)
-/// takes `Authorized<T>`, so unapproved data cannot reach it by mistake.
+/// There is no public constructor: the only way to obtain one is
+/// [`Guard::authorize`](crate::Guard::authorize), after a decision that allowed the access
+/// and, for another person's individual data, an audit record. Code that needs
+/// policy-approved data (prompt builders, exports) takes `Authorized<T>`, so unapproved data
+/// cannot reach it by mistake.
 #[derive(Debug, Clone)]
 pub struct Authorized<T> {
     value: T,
-    viewer: PersonId,
-    category: DataCategory,
-    purpose: Purpose,
+    request: AccessRequest,
 }
 
 impl<T> Authorized<T> {
-    #[expect(dead_code, reason = "the guard that calls it lands with the engine")]
-    pub(crate) fn new(
-        value: T,
-        viewer: PersonId,
-        category: DataCategory,
-        purpose: Purpose,
-    ) -> Self {
-        Self {
-            value,
-            viewer,
-            category,
-            purpose,
-        }
+    pub(crate) fn new(value: T, request: AccessRequest) -> Self {
+        Self { value, request }
     }
 
     /// Borrows the approved value.
@@ -45,29 +35,29 @@ impl<T> Authorized<T> {
 
     /// The viewer the value was approved for.
     pub fn viewer(&self) -> &PersonId {
-        &self.viewer
+        &self.request.viewer
+    }
+
+    /// Whose data the value is.
+    pub fn scope(&self) -> &Scope {
+        &self.request.scope
     }
 
     /// The category of data the value belongs to.
     pub fn category(&self) -> DataCategory {
-        self.category
+        self.request.category
     }
 
     /// The purpose the value was approved for.
     pub fn purpose(&self) -> Purpose {
-        self.purpose
+        self.request.purpose
     }
 
-    /// Derives another value from the approved one, keeping the approval.
-    ///
-    /// Anything computed from approved data alone may be shown to the same viewer for the
-    /// same purpose.
-    pub fn map<U>(self, derive: impl FnOnce(T) -> U) -> Authorized<U> {
+    /// Borrows the approved value as an approved reference.
+    pub fn as_ref(&self) -> Authorized<&T> {
         Authorized {
-            value: derive(self.value),
-            viewer: self.viewer,
-            category: self.category,
-            purpose: self.purpose,
+            value: &self.value,
+            request: self.request.clone(),
         }
     }
 }

@@ -1,0 +1,114 @@
+//! Teams, roles and names: what the engine knows about the organisation.
+
+use std::collections::BTreeMap;
+
+use async_core::ids::{PersonId, TeamId};
+use async_core::model::Team;
+
+/// A role a person holds in a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// A member of the team.
+    Member,
+    /// A manager of the team.
+    Manager,
+    /// Configures the system. Grants no access to anyone's individual data.
+    Administrator,
+}
+
+/// The teams of one organisation, the roles people hold in them, and display names.
+#[derive(Debug, Clone, Default)]
+pub struct Organization {
+    teams: BTreeMap<TeamId, Team>,
+    administrators: BTreeMap<TeamId, Vec<PersonId>>,
+    names: BTreeMap<PersonId, String>,
+}
+
+impl Organization {
+    /// Builds an organisation from its teams.
+    pub fn new(teams: Vec<Team>) -> Self {
+        let teams = teams
+            .into_iter()
+            .map(|team| (team.id.clone(), team))
+            .collect();
+        Self {
+            teams,
+            administrators: BTreeMap::new(),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// Records the name to use for a person in explanations.
+    #[must_use]
+    pub fn with_name(mut self, person: impl Into<PersonId>, name: impl Into<String>) -> Self {
+        self.names.insert(person.into(), name.into());
+        self
+    }
+
+    /// Makes `person` an administrator of `team`.
+    #[must_use]
+    pub fn with_administrator(
+        mut self,
+        team: impl Into<TeamId>,
+        person: impl Into<PersonId>,
+    ) -> Self {
+        self.administrators
+            .entry(team.into())
+            .or_default()
+            .push(person.into());
+        self
+    }
+
+    /// Returns the team with `id`.
+    pub fn team(&self, id: &TeamId) -> Option<&Team> {
+        self.teams.get(id)
+    }
+
+    /// Returns every team.
+    pub fn teams(&self) -> impl Iterator<Item = &Team> {
+        self.teams.values()
+    }
+
+    /// Returns the roles `person` holds in `team`.
+    pub fn roles(&self, person: &PersonId, team: &TeamId) -> Vec<Role> {
+        let mut roles = Vec::new();
+        if let Some(found) = self.teams.get(team) {
+            if found.members.contains(person) {
+                roles.push(Role::Member);
+            }
+            if found.managers.contains(person) {
+                roles.push(Role::Manager);
+            }
+        }
+        if self
+            .administrators
+            .get(team)
+            .is_some_and(|admins| admins.contains(person))
+        {
+            roles.push(Role::Administrator);
+        }
+        roles
+    }
+
+    /// Returns the teams `person` is a member of.
+    pub fn teams_of(&self, person: &PersonId) -> impl Iterator<Item = &Team> {
+        self.teams
+            .values()
+            .filter(move |team| team.members.contains(person))
+    }
+
+    /// Returns whether the organisation knows `person` as a member or manager of any team.
+    pub fn knows(&self, person: &PersonId) -> bool {
+        self.teams
+            .values()
+            .any(|team| team.members.contains(person) || team.managers.contains(person))
+    }
+
+    /// The name to use for `person` in explanations: the recorded name, else the id.
+    pub fn name_of<'a>(&'a self, person: &'a PersonId) -> &'a str {
+        self.names
+            .get(person)
+            .map(String::as_str)
+            .unwrap_or_else(|| person.as_str())
+    }
+}

@@ -1,0 +1,69 @@
+//! Access requests.
+
+use async_core::ids::{PersonId, TeamId};
+use serde::{Deserialize, Serialize};
+
+use crate::{DataCategory, Purpose};
+
+/// Whose data a request is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// One person's individual-level data.
+    Individual(PersonId),
+    /// An aggregate over one whole team.
+    TeamAggregate(TeamId),
+}
+
+/// A request to see one category of data for one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AccessRequest {
+    /// Who wants to see the data.
+    pub viewer: PersonId,
+    /// Whose data it is.
+    pub scope: Scope,
+    /// Which category of data.
+    pub category: DataCategory,
+    /// Why.
+    pub purpose: Purpose,
+}
+
+impl AccessRequest {
+    /// A request by `viewer` for `subject`'s individual-level data.
+    pub fn individual(
+        viewer: impl Into<PersonId>,
+        subject: impl Into<PersonId>,
+        category: DataCategory,
+        purpose: Purpose,
+    ) -> Self {
+        Self {
+            viewer: viewer.into(),
+            scope: Scope::Individual(subject.into()),
+            category,
+            purpose,
+        }
+    }
+
+    /// A request by `viewer` for an aggregate over `team`.
+    pub fn team_aggregate(
+        viewer: impl Into<PersonId>,
+        team: impl Into<TeamId>,
+        category: DataCategory,
+        purpose: Purpose,
+    ) -> Self {
+        Self {
+            viewer: viewer.into(),
+            scope: Scope::TeamAggregate(team.into()),
+            category,
+            purpose,
+        }
+    }
+
+    /// The subject person, for individual requests.
+    pub fn subject(&self) -> Option<&PersonId> {
+        match &self.scope {
+            Scope::Individual(subject) => Some(subject),
+            Scope::TeamAggregate(_) => None,
+        }
+    }
+}
