@@ -4,6 +4,8 @@
 pub mod error;
 pub mod page;
 pub mod path;
+#[cfg(feature = "slack")]
+pub mod slack;
 
 pub use error::{ApiError, Error, ErrorClass};
 pub use page::Page;
