@@ -2,6 +2,8 @@
 //! `async-core` domain model.
 
 pub mod error;
+#[cfg(feature = "github")]
+pub mod github;
 pub mod page;
 pub mod path;
 #[cfg(feature = "slack")]
