@@ -1,0 +1,200 @@
+//! Phrase matching for blocker and resolution messages.
+//!
+//! Text is split into lowercase word tokens, so a phrase only matches whole words:
+//! "blocked on" never matches inside "unblocked on". A phrase preceded, within the same
+//! clause, by a negation ("not", "no", "never", "isn't", ...) one or two words earlier
+//! does not count, so "not blocked on" and "no longer waiting for" are no hits.
+//! Clauses end at `.`, `,`, `;`, `:`, `!`, `?` and line breaks.
+
+/// Phrases that say the writer is blocked or waiting.
+const BLOCKER_PHRASES: &[&str] = &[
+    "blocked on",
+    "blocked by",
+    "blocked until",
+    "i'm blocked",
+    "i am blocked",
+    "we're blocked",
+    "we are blocked",
+    "still blocked",
+    "waiting for",
+    "waiting on",
+    "stuck on",
+    "stuck with",
+    "can't proceed",
+    "cannot proceed",
+    "cant proceed",
+    "can't continue",
+    "cannot continue",
+    "can't move forward",
+    "need help with",
+    "needs help with",
+    "held up by",
+];
+
+/// Phrases that say a blocker went away.
+const RESOLUTION_PHRASES: &[&str] = &[
+    "unblocked",
+    "no longer blocked",
+    "not blocked anymore",
+    "resolved",
+    "fixed",
+    "done",
+    "merged",
+    "sorted",
+    "solved",
+    "works now",
+    "working now",
+    "all good",
+];
+
+/// Words that negate a phrase one or two words later in the same clause.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "isn't", "isnt", "aren't", "wasn't", "weren't", "don't", "doesn't",
+    "didn't", "nothing", "nobody", "without",
+];
+
+/// Returns the blocker phrase the text contains, if any.
+///
+/// # Examples
+///
+/// ```
+/// use async_core::insights::is_blocker_text;
+///
+/// assert_eq!(is_blocker_text("Blocked on the auth review, PAY-12"), Some("blocked on"));
+/// assert_eq!(is_blocker_text("finally unblocked on PAY-12"), None);
+/// assert_eq!(is_blocker_text("I'm not blocked on anything"), None);
+/// ```
+pub fn is_blocker_text(text: &str) -> Option<&'static str> {
+    find_phrase(text, BLOCKER_PHRASES)
+}
+
+/// Returns the resolution phrase the text contains, if any.
+///
+/// # Examples
+///
+/// ```
+/// use async_core::insights::is_resolution_text;
+///
+/// assert_eq!(is_resolution_text("Merged, you're unblocked"), Some("unblocked"));
+/// assert_eq!(is_resolution_text("not fixed yet"), None);
+/// ```
+pub fn is_resolution_text(text: &str) -> Option<&'static str> {
+    find_phrase(text, RESOLUTION_PHRASES)
+}
+
+/// A lowercase word and the clause it belongs to.
+#[derive(Debug, PartialEq)]
+struct Token {
+    word: String,
+    clause: usize,
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    let mut clause = 0;
+
+    for ch in text.chars() {
+        // Typographic apostrophes are normalized so "can’t" matches "can't".
+        let ch = if ch == '\u{2019}' { '\'' } else { ch };
+        if ch.is_alphanumeric() || ch == '\'' {
+            word.extend(ch.to_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            tokens.push(Token {
+                word: std::mem::take(&mut word),
+                clause,
+            });
+        }
+        if matches!(ch, '.' | ',' | ';' | ':' | '!' | '?' | '\n') {
+            clause += 1;
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(Token { word, clause });
+    }
+    tokens
+}
+
+/// Returns the first phrase (in list order) that occurs un-negated in the text.
+fn find_phrase(text: &str, phrases: &[&'static str]) -> Option<&'static str> {
+    let tokens = tokenize(text);
+
+    phrases.iter().copied().find(|phrase| {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
+    })
+}
+
+fn matches_at(tokens: &[Token], start: usize, words: &[&str]) -> bool {
+    let Some(window) = tokens.get(start..start + words.len()) else {
+        return false;
+    };
+    let clause = window[0].clause;
+    let same = window
+        .iter()
+        .zip(words)
+        .all(|(token, word)| token.word == *word && token.clause == clause);
+
+    same && !is_negated(tokens, start, clause)
+}
+
+fn is_negated(tokens: &[Token], start: usize, clause: usize) -> bool {
+    tokens[start.saturating_sub(2)..start]
+        .iter()
+        .any(|token| token.clause == clause && NEGATIONS.contains(&token.word.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocker_phrases_match_whole_words() {
+        let hits = [
+            ("I'm BLOCKED BY the schema change", "blocked by"),
+            ("Waiting on @lee for access", "waiting on"),
+            ("can’t proceed until the key lands", "can't proceed"),
+            ("need help with the flaky test", "need help with"),
+            ("stuck on PAY-9", "stuck on"),
+        ];
+        for (text, phrase) in hits {
+            assert_eq!(is_blocker_text(text), Some(phrase), "{text}");
+        }
+    }
+
+    #[test]
+    fn blocker_phrases_skip_negations_and_substrings() {
+        let misses = [
+            "unblocked on PAY-9 now",
+            "not blocked by anything",
+            "no longer waiting for review",
+            "nothing blocked on my side",
+            "the blockedonly flag",
+            "waiting",
+        ];
+        for text in misses {
+            assert_eq!(is_blocker_text(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn negation_does_not_cross_clauses() {
+        assert_eq!(
+            is_blocker_text("No. Blocked on the deploy"),
+            Some("blocked on")
+        );
+    }
+
+    #[test]
+    fn resolution_phrases() {
+        assert_eq!(is_resolution_text("it's merged"), Some("merged"));
+        assert_eq!(
+            is_resolution_text("No longer blocked"),
+            Some("no longer blocked")
+        );
+        assert_eq!(is_resolution_text("isn't resolved"), None);
+        assert_eq!(is_resolution_text("working on it"), None);
+    }
+}
