@@ -4,6 +4,8 @@
 pub mod error;
 #[cfg(feature = "github")]
 pub mod github;
+#[cfg(feature = "jira")]
+pub mod jira;
 pub mod page;
 pub mod path;
 #[cfg(feature = "slack")]
