@@ -72,7 +72,7 @@ async fn history_follows_cursors_across_empty_page() {
     );
     first.assert_async().await;
     empty.assert_async().await;
-    // The last page says `has_more: true` with an empty cursor; the cursor decides.
+    // The last page has `has_more: true` and an empty cursor, and the empty cursor ends it.
     last.assert_async().await;
 }
 

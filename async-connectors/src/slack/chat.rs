@@ -46,7 +46,7 @@ impl PostMessage {
         }
     }
 
-    /// The channel id.
+    /// Returns the channel id.
     pub fn channel(&self) -> &str {
         &self.channel
     }
@@ -65,7 +65,7 @@ impl PostMessage {
     }
 }
 
-/// What Slack reports after posting a message.
+/// The channel and `ts` of a message Slack posted.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct PostedMessage {
@@ -78,8 +78,9 @@ pub struct PostedMessage {
 impl SlackClient {
     /// Posts a message with `chat.postMessage`.
     ///
-    /// The request is never retried on a 5xx or a timeout, because the message may already
-    /// have been posted; a caller that retries must accept a possible duplicate.
+    /// The request is marked non-idempotent, so the HTTP client does not retry it on a 5xx
+    /// or a timeout, because the message may already have been posted. A caller that
+    /// retries must accept a possible duplicate.
     ///
     /// # Errors
     ///
@@ -88,8 +89,8 @@ impl SlackClient {
     /// the body is not the expected JSON, and [`Error::Core`] when the request cannot be
     /// sent.
     pub async fn post_message(&self, message: &PostMessage) -> Result<PostedMessage, Error> {
-        // Serializing strings, a bool and an existing JSON value cannot fail, but the
-        // error is still mapped instead of unwrapped.
+        // serde_json fails only on maps with non-string keys, which a `serde_json::Value`
+        // cannot contain, but the error is still mapped instead of unwrapped.
         let body = serde_json::to_vec(message).map_err(|error| Error::Config {
             what: "Slack message",
             reason: format!("it could not be serialized as JSON: {error}"),

@@ -59,7 +59,7 @@ impl SlackClient {
         SlackClientBuilder::default()
     }
 
-    /// The base URL method names are appended to.
+    /// Returns the base URL that method names are appended to.
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
@@ -157,7 +157,7 @@ impl SlackClientBuilder {
     /// # Errors
     ///
     /// Returns [`Error::Config`] when the HTTP client or the token is missing, when the
-    /// token is empty or holds characters an HTTP header cannot carry, or when the base URL
+    /// token is empty or contains characters an HTTP header cannot carry, or when the base URL
     /// is not an absolute `http`/`https` URL without a query or fragment.
     pub fn build(self) -> Result<SlackClient, Error> {
         let http = self.http.ok_or_else(|| Error::Config {

@@ -13,9 +13,9 @@ use crate::page::Page;
 
 /// A message as `conversations.history` and `conversations.replies` return it.
 ///
-/// Only `ts` is guaranteed. Bot messages carry `bot_id` and often no `user`; system events
-/// (`channel_join`, `message_changed`, ...) carry a `subtype`, kept as sent so new subtypes
-/// never fail a listing. Fields the SDK does not use are ignored.
+/// Only `ts` is guaranteed. Bot messages carry `bot_id` and often no `user`. System events
+/// (`channel_join`, `message_changed`, ...) carry a `subtype`, which is kept as a string so
+/// that new subtypes never fail a listing. Fields the SDK does not use are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Message {
@@ -45,7 +45,7 @@ pub struct Message {
     /// The user who started the thread, on replies.
     #[serde(default)]
     pub parent_user_id: Option<String>,
-    /// Who edited the message last, and when.
+    /// The last edit: its author and time.
     #[serde(default)]
     pub edited: Option<Edited>,
     /// Files attached to the message.
@@ -137,7 +137,7 @@ impl HistoryRequest {
         }
     }
 
-    /// The channel id.
+    /// Returns the channel id.
     pub fn channel(&self) -> &str {
         &self.channel
     }
@@ -265,8 +265,8 @@ impl SlackClient {
 
     /// Fetches one page of a thread's replies through `conversations.replies`.
     ///
-    /// Slack puts the thread's first message at the top of the listing; this method drops
-    /// it, on every page, so each page holds replies only.
+    /// Slack puts the thread's first message at the top of the listing. This method drops
+    /// it on every page, so each page contains replies only.
     ///
     /// # Errors
     ///

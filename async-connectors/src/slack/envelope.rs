@@ -1,7 +1,7 @@
 //! The `{"ok": ..., "error": ...}` envelope around every Web API response.
 //!
 //! Slack reports almost every failure as HTTP 200 with `"ok": false` and an error code,
-//! so the HTTP status alone says little. Rate limiting is the exception: HTTP 429 with a
+//! so the HTTP status alone rarely shows an error. Rate limiting is the exception: HTTP 429 with a
 //! `Retry-After` header in seconds. Server failures can arrive as 5xx with an HTML or
 //! plain-text body, and those keep their status.
 
@@ -51,7 +51,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Err(source) if response.is_success() => {
             return Err(decode_error(method, response, source));
         }
-        // A proxy or load balancer error page: keep the status, there is no Slack code.
+        // A proxy or load balancer error page has no Slack code, so only the status is kept.
         Err(_) => return Err(api_error(method, response, &Envelope::default()).into()),
     };
 
@@ -83,7 +83,7 @@ fn api_error(method: &str, response: &ApiResponse, envelope: &Envelope) -> ApiEr
     };
     let retry_after = response.header("retry-after").and_then(parse_retry_after);
 
-    // `ApiError` has no field for the scopes the token holds, so they go into the message.
+    // `ApiError` has no field for the scopes the token has, so they go into the message.
     let message = envelope
         .provided
         .as_deref()
@@ -120,7 +120,7 @@ pub(crate) fn classify_code(code: &str) -> ErrorClass {
         "channel_not_found" | "thread_not_found" | "user_not_found" | "users_not_found"
         | "user_not_visible" | "message_not_found" => ErrorClass::NotFound,
         // chat.postMessage documents `rate_limited`; the other methods use `ratelimited`.
-        "ratelimited" | "rate_limited" | "message_limit_exceeded" => ErrorClass::RateLimited,
+        "ratelimited" | "rate_limited" => ErrorClass::RateLimited,
         "fatal_error"
         | "internal_error"
         | "service_unavailable"

@@ -50,8 +50,8 @@
 //! customer and Marketplace apps are exempt. Such an app needs one minute per 15 messages
 //! and per thread, so a busy channel can take hours to read.
 //!
-//! A history call answered with 429 and a `Retry-After` delay, or a page of exactly 15
-//! messages when more were requested, shows that a workspace is affected.
+//! An affected workspace shows itself by a history response of 429 with a `Retry-After`
+//! delay, or by a page of exactly 15 messages when more were requested.
 //!
 //! # Timestamps
 //!

@@ -79,7 +79,7 @@ impl SlackSource {
         self
     }
 
-    /// The monitored channels.
+    /// Returns the monitored channels.
     pub fn channels(&self) -> &[ChatChannel] {
         &self.channels
     }
@@ -90,8 +90,8 @@ impl SlackSource {
         window: TimeWindow,
     ) -> Result<Vec<ChatMessage>, Error> {
         let channel_id = channel.id.as_str();
-        // `inclusive` keeps a message posted exactly at the window start; the filter below
-        // then drops one posted exactly at the end, since the window is half-open.
+        // `inclusive` keeps a message posted exactly at the window start. The window is
+        // half-open, so the filter below drops a message posted exactly at its end.
         let request = HistoryRequest::new(channel_id)
             .oldest(format_ts(window.start))
             .latest(format_ts(window.end))

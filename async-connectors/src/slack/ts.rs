@@ -10,13 +10,13 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-/// The most fraction digits a `ts` may carry: Slack sends microseconds.
+/// The maximum number of fraction digits in a `ts`, because Slack sends microseconds.
 const MAX_FRACTION_DIGITS: usize = 6;
 
-/// The longest input quoted back in an error, so a huge value cannot bloat messages.
+/// The maximum length of the input quoted in an error, so a huge value cannot bloat messages.
 const MAX_QUOTED_CHARS: usize = 32;
 
-/// Why a string is not a valid Slack timestamp.
+/// The reason a string is not a valid Slack timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimestampErrorKind {
@@ -45,12 +45,12 @@ impl TimestampError {
         }
     }
 
-    /// What is wrong with the value.
+    /// Returns what is wrong with the value.
     pub fn kind(&self) -> TimestampErrorKind {
         self.kind
     }
 
-    /// The rejected value, cut to its first 32 characters.
+    /// Returns the rejected value, cut to its first 32 characters.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -245,5 +245,26 @@ mod tests {
 
         assert_eq!(format_ts(instant), "1700000000.000100");
         assert_eq!(format_ts(before_epoch), "0.000000");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_ts_round_trips_any_valid_ts(
+            seconds in 0_i64..=253_402_300_799,
+            micros in 0_u32..1_000_000,
+        ) {
+            let text = format!("{seconds}.{micros:06}");
+
+            let parsed = parse_ts(&text).expect("valid ts");
+
+            proptest::prop_assert_eq!(parsed.timestamp(), seconds);
+            proptest::prop_assert_eq!(parsed.timestamp_subsec_micros(), micros);
+            proptest::prop_assert_eq!(format_ts(parsed), text);
+        }
+
+        #[test]
+        fn parse_ts_never_panics(text in "\\PC{0,40}") {
+            let _ = parse_ts(&text);
+        }
     }
 }

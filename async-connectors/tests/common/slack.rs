@@ -61,9 +61,9 @@ pub(crate) fn fixture(name: &str) -> &'static str {
 
 /// Returns the log capture of this test binary, installing it on first use.
 ///
-/// One global subscriber at TRACE level sees every test of the binary. A per-test
-/// thread-local subscriber is not reliable here: `tracing` caches whether a call site is
-/// enabled, and tests running in parallel without a subscriber can leave the cache off.
+/// One global subscriber at TRACE level records the events of every test in the binary.
+/// A per-test thread-local subscriber is not reliable because `tracing` caches whether a
+/// call site is enabled, and a test running in parallel without one can disable it.
 pub(crate) fn logs() -> &'static LogCapture {
     static CAPTURE: OnceLock<LogCapture> = OnceLock::new();
 
