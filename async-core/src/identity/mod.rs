@@ -32,7 +32,8 @@
 //!
 //! Contradictions are reported through [`IdentityMap::conflicts`] instead of being
 //! guessed: one e-mail declared for two people (the e-mail then matches nobody), one
-//! account claimed by two people (the account then stays unresolved), an account whose
+//! account claimed by two people (the account then joins neither and is resolved as if
+//! unmapped), an account whose
 //! e-mail belongs to another person than the one the mapping names (the mapping wins),
 //! and a bot account listed for a person.
 

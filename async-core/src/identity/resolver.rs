@@ -18,7 +18,8 @@ pub enum IdentityConflict {
         /// The people declaring it, sorted.
         people: Vec<PersonId>,
     },
-    /// The mapping lists one account for several people; the account stays unresolved.
+    /// The mapping lists one account for several people; the account joins neither and
+    /// is resolved as if unmapped.
     AccountClaimedTwice {
         /// The account.
         account: AccountKey,

@@ -16,6 +16,8 @@ pub mod activity;
 pub mod blockers;
 mod config;
 mod refs;
+#[doc(hidden)]
+pub mod synthetic;
 mod working_days;
 
 use std::collections::{BTreeMap, BTreeSet};
