@@ -93,13 +93,25 @@ impl IdentityResolver {
     }
 
     /// Resolves the accounts and commit e-mails of a batch.
+    ///
+    /// Accounts that records name (authors, reviewers, assignees, message writers) but
+    /// that `batch.accounts` does not list are resolved too, as accounts without profile
+    /// data, so that no activity is dropped because a connector skipped a profile.
     pub fn resolve_batch(&self, batch: &ActivityBatch) -> IdentityMap {
+        let listed: BTreeSet<&AccountKey> =
+            batch.accounts.iter().map(|account| &account.key).collect();
+        let unlisted: BTreeSet<&AccountKey> = referenced_accounts(batch)
+            .filter(|key| !listed.contains(key))
+            .collect();
+        let mut accounts = batch.accounts.clone();
+        accounts.extend(unlisted.into_iter().cloned().map(ProviderAccount::new));
+
         let commit_emails = batch
             .pull_requests
             .iter()
             .flat_map(|pull| &pull.commits)
             .filter_map(|commit| commit.author_email.as_deref());
-        self.resolve(&batch.accounts, commit_emails)
+        self.resolve(&accounts, commit_emails)
     }
 
     /// Resolves `accounts` into people; `commit_emails` that match nobody are listed by
@@ -228,6 +240,45 @@ impl IdentityMap {
             .get(login)
             .and_then(|account| self.person_of(account))
     }
+}
+
+/// Returns every account a record of the batch names.
+fn referenced_accounts(batch: &ActivityBatch) -> impl Iterator<Item = &AccountKey> {
+    let pulls = batch.pull_requests.iter().flat_map(|pull| {
+        let reviewers = pull
+            .reviews
+            .iter()
+            .filter_map(|review| review.reviewer.as_ref());
+        let commenters = pull
+            .review_comments
+            .iter()
+            .filter_map(|comment| comment.author.as_ref());
+        let committers = pull
+            .commits
+            .iter()
+            .filter_map(|commit| commit.author.as_ref());
+        pull.author
+            .iter()
+            .chain(&pull.requested_reviewers)
+            .chain(reviewers)
+            .chain(commenters)
+            .chain(committers)
+    });
+    let items = batch.work_items.iter().flat_map(|item| {
+        let movers = item
+            .status_history
+            .iter()
+            .filter_map(|change| change.author.as_ref());
+        item.assignee.iter().chain(&item.reporter).chain(movers)
+    });
+    // A message flagged as a bot's says its writer is no person.
+    let writers = batch
+        .messages
+        .iter()
+        .filter(|message| !message.is_bot)
+        .filter_map(|message| message.author.as_ref());
+
+    pulls.chain(items).chain(writers)
 }
 
 /// Merges repeated entries for one account and sorts by key.
