@@ -61,14 +61,23 @@ impl Error {
 pub enum HttpErrorKind {
     /// The request could not be built (an invalid header value, for example).
     Build,
-    /// No connection could be made or it broke before a response arrived.
+    /// The connection broke after the request may have been sent, before a complete
+    /// response arrived.
     Transport,
+    /// No connection could be made (DNS, TCP or TLS failed), so nothing was sent.
+    Connect,
     /// The connect or request timeout elapsed.
     Timeout,
     /// The response body could not be read.
     Body,
-    /// The server answered with a redirect the client does not follow.
+    /// The server answered with a redirect the client does not follow: too many hops, a
+    /// `Location` that is not a valid URL, or a target the egress policy rejects (the
+    /// [`EgressDenial`] is the error's source).
     Redirect,
+    /// The response body exceeded the client's size limit
+    /// ([`HttpError::body_limit`]); raise it with
+    /// [`HttpClientBuilder::max_response_bytes`](crate::http::HttpClientBuilder::max_response_bytes).
+    BodyTooLarge,
 }
 
 /// A failed HTTP request: the provider, the operation and what went wrong.
@@ -83,6 +92,7 @@ pub struct HttpError {
     request_id: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
+    body_limit: Option<u64>,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
@@ -102,6 +112,7 @@ impl HttpError {
             request_id: None,
             retry_after: None,
             attempts: 1,
+            body_limit: None,
             source,
         }
     }
@@ -131,6 +142,13 @@ impl HttpError {
     #[must_use]
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts;
+        self
+    }
+
+    /// Records the response size limit that was in force.
+    #[must_use]
+    pub(crate) fn with_body_limit(mut self, limit: u64) -> Self {
+        self.body_limit = Some(limit);
         self
     }
 
@@ -169,6 +187,18 @@ impl HttpError {
         self.attempts
     }
 
+    /// The response size limit in bytes, when the body was read or rejected for its size.
+    pub fn body_limit(&self) -> Option<u64> {
+        self.body_limit
+    }
+
+    /// Returns the egress denial behind a refused redirect, if that is what failed.
+    pub fn egress_denial(&self) -> Option<&EgressDenial> {
+        self.source
+            .as_deref()
+            .and_then(|source| source.downcast_ref::<EgressDenial>())
+    }
+
     /// Returns whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         self.kind == HttpErrorKind::Timeout
@@ -176,7 +206,10 @@ impl HttpError {
 
     /// Returns whether sending the request again may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.kind, HttpErrorKind::Transport | HttpErrorKind::Timeout)
+        matches!(
+            self.kind,
+            HttpErrorKind::Connect | HttpErrorKind::Transport | HttpErrorKind::Timeout
+        )
     }
 }
 
@@ -185,11 +218,16 @@ impl fmt::Display for HttpError {
         let what = match self.kind {
             HttpErrorKind::Build => "could not build",
             HttpErrorKind::Transport => "connection failed for",
+            HttpErrorKind::Connect => "could not connect for",
             HttpErrorKind::Timeout => "timed out on",
             HttpErrorKind::Body => "could not read the response of",
             HttpErrorKind::Redirect => "refused a redirect on",
+            HttpErrorKind::BodyTooLarge => "response too large for",
         };
         write!(f, "{what} {} {}", self.provider, self.operation)?;
+        if let (HttpErrorKind::BodyTooLarge, Some(limit)) = (self.kind, self.body_limit) {
+            write!(f, " (limit {limit} bytes)")?;
+        }
         if let Some(status) = self.status {
             write!(f, " (HTTP {status})")?;
         }

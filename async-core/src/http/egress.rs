@@ -1,7 +1,8 @@
-//! The egress allowlist.
+//! The egress allowlist and the URL check every request and redirect hop goes through.
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::net::IpAddr;
 
 use url::{Host, Url};
 
@@ -50,6 +51,19 @@ pub enum EgressDenial {
         /// The port found.
         port: u16,
     },
+    /// An allowed host name resolved to a private, loopback, link-local or otherwise
+    /// reserved address, so the connection was not made.
+    ReservedAddress {
+        /// The host name that was resolved.
+        host: String,
+        /// The first reserved address in the DNS answer.
+        address: IpAddr,
+    },
+    /// DNS returned no address for the host.
+    NoAddress {
+        /// The host name that was resolved.
+        host: String,
+    },
 }
 
 impl fmt::Display for EgressDenial {
@@ -70,9 +84,19 @@ impl fmt::Display for EgressDenial {
             EgressDenial::NonStandardPort { host, port } => {
                 write!(f, "port {port} on `{host}` is not allowed; only 443 is")
             }
+            EgressDenial::ReservedAddress { host, address } => write!(
+                f,
+                "host `{host}` resolved to the reserved address {address}; \
+                 only public addresses are reachable"
+            ),
+            EgressDenial::NoAddress { host } => {
+                write!(f, "DNS returned no address for host `{host}`")
+            }
         }
     }
 }
+
+impl std::error::Error for EgressDenial {}
 
 /// Which hosts the SDK may talk to, and how.
 #[derive(Debug, Clone)]
@@ -125,6 +149,12 @@ impl EgressPolicy {
         self.loopback_http
     }
 
+    /// Returns whether `host` is on the allowlist, compared without case and without one
+    /// trailing dot.
+    pub fn is_host_allowed(&self, host: &str) -> bool {
+        self.hosts.contains(&normalize_host(host))
+    }
+
     /// Returns the allowed host names.
     pub fn hosts(&self) -> impl Iterator<Item = &str> {
         self.hosts.iter().map(String::as_str)
@@ -139,7 +169,7 @@ impl EgressPolicy {
         self.check_url(url).map_err(Error::EgressDenied)
     }
 
-    fn check_url(&self, url: &Url) -> Result<(), EgressDenial> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), EgressDenial> {
         if !url.username().is_empty() || url.password().is_some() {
             return Err(EgressDenial::UserInfo);
         }
@@ -183,6 +213,8 @@ fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
-fn normalize_host(host: &str) -> String {
-    host.trim_end_matches('.').to_ascii_lowercase()
+/// Lowercases a host name and strips one trailing dot (`API.GitHub.com.` is `api.github.com`).
+pub(crate) fn normalize_host(host: &str) -> String {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host.to_ascii_lowercase()
 }

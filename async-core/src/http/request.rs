@@ -1,5 +1,6 @@
 //! Outbound requests.
 
+use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,8 +13,9 @@ use crate::error::{Error, HttpError, HttpErrorKind};
 /// A request to a provider, described as plain data.
 ///
 /// Credentials are held as secrets and marked sensitive on the wire, so they never appear
-/// in `Debug` output or logs.
-#[derive(Debug, Clone)]
+/// in `Debug` output or logs. `Debug` also leaves out the query string, header values and
+/// the body, because providers such as Slack accept tokens in the query.
+#[derive(Clone)]
 pub struct ApiRequest {
     provider: &'static str,
     operation: &'static str,
@@ -23,8 +25,20 @@ pub struct ApiRequest {
     secret_headers: Vec<(HeaderName, SecretString)>,
     body: Option<Bytes>,
     idempotent: bool,
+    retry_safe: bool,
     timeout: Option<Duration>,
 }
+
+/// Plain headers that carry credentials by convention; they never follow a redirect to
+/// another origin, even when a caller set them with [`ApiRequest::header`].
+const CREDENTIAL_HEADERS: [&str; 6] = [
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "x-api-key",
+    "x-goog-api-key",
+    "api-key",
+];
 
 impl ApiRequest {
     /// Creates a request. GET, HEAD, PUT and DELETE count as idempotent; others do not.
@@ -42,6 +56,7 @@ impl ApiRequest {
             secret_headers: Vec::new(),
             body: None,
             idempotent,
+            retry_safe: false,
             timeout: None,
         }
     }
@@ -95,6 +110,19 @@ impl ApiRequest {
         self
     }
 
+    /// Marks a request that is not idempotent as safe to resend after a 503 or 529.
+    ///
+    /// Set it only when the provider documents that those statuses mean the request was
+    /// rejected before any processing, as the Anthropic and OpenAI APIs do for overload.
+    /// Without it, a POST is resent only after a 429 or a connection that could not be
+    /// made, because a 5xx may follow a write that already happened. Idempotent requests
+    /// are retried on 503 and 529 either way.
+    #[must_use]
+    pub fn retry_safe(mut self, retry_safe: bool) -> Self {
+        self.retry_safe = retry_safe;
+        self
+    }
+
     /// Overrides the client's request timeout for this request.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -137,9 +165,61 @@ impl ApiRequest {
         self.idempotent
     }
 
+    /// Returns whether the request was marked safe to resend after a 503 or 529.
+    pub fn is_retry_safe(&self) -> bool {
+        self.retry_safe
+    }
+
     /// The timeout override, if any.
     pub fn timeout_override(&self) -> Option<Duration> {
         self.timeout
+    }
+
+    /// Builds the request for the next redirect hop.
+    ///
+    /// `drop_body` turns it into a body-less request (a 303, or a 301/302 after POST).
+    /// `cross_origin` strips every secret header and every credential header, because the
+    /// new scheme, host or port is a different party.
+    pub(crate) fn redirected(
+        &self,
+        method: Method,
+        url: Url,
+        drop_body: bool,
+        cross_origin: bool,
+    ) -> Self {
+        let mut next = self.clone();
+        next.method = method;
+        next.url = url;
+
+        if drop_body {
+            next.body = None;
+            next.headers.remove(http::header::CONTENT_TYPE);
+            next.headers.remove(http::header::CONTENT_LENGTH);
+        }
+        if cross_origin {
+            next.secret_headers.clear();
+            for name in CREDENTIAL_HEADERS {
+                next.headers.remove(name);
+            }
+            let sensitive: Vec<HeaderName> = next
+                .headers
+                .iter()
+                .filter(|(_, value)| value.is_sensitive())
+                .map(|(name, _)| name.clone())
+                .collect();
+            for name in sensitive {
+                next.headers.remove(name);
+            }
+        }
+        next
+    }
+
+    #[cfg(test)]
+    fn has_credentials(&self) -> bool {
+        !self.secret_headers.is_empty()
+            || CREDENTIAL_HEADERS
+                .iter()
+                .any(|name| self.headers.contains_key(*name))
     }
 
     pub(crate) fn to_reqwest(&self, client: &reqwest::Client) -> Result<reqwest::Request, Error> {
@@ -172,5 +252,94 @@ impl ApiRequest {
                 Some(Box::new(source)),
             )))
         })
+    }
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        let secret_names: Vec<&str> = self
+            .secret_headers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        f.debug_struct("ApiRequest")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("host", &self.url.host_str())
+            .field("path", &self.url.path())
+            .field("headers", &header_names)
+            .field("secret_headers", &secret_names)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("idempotent", &self.idempotent)
+            .field("retry_safe", &self.retry_safe)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post() -> ApiRequest {
+        let url = Url::parse("https://slack.com/api/chat.postMessage?token=xoxb-query-secret")
+            .expect("valid url");
+        ApiRequest::post("slack", "chat.postMessage", url)
+            .bearer_auth(&SecretString::from("xoxb-header-secret"))
+            .header(
+                HeaderName::from_static("x-api-key"),
+                HeaderValue::from_static("plain-key-secret"),
+            )
+            .header(
+                HeaderName::from_static("accept"),
+                HeaderValue::from_static("application/json"),
+            )
+            .json_body(r#"{"text":"body-secret"}"#)
+    }
+
+    #[test]
+    fn debug_hides_query_values_and_body() {
+        let printed = format!("{:?}", post());
+        for secret in [
+            "query-secret",
+            "header-secret",
+            "plain-key-secret",
+            "body-secret",
+        ] {
+            assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+        }
+        assert!(printed.contains("chat.postMessage"));
+        assert!(printed.contains("body_len: Some(22)"));
+    }
+
+    #[test]
+    fn cross_origin_redirect_strips_credentials() {
+        let request = post();
+        assert!(request.has_credentials());
+        let url = Url::parse("https://files.slack.com/x").expect("valid url");
+
+        let next = request.redirected(Method::GET, url, true, true);
+        assert!(!next.has_credentials());
+        assert!(next.body().is_none());
+        assert!(next.headers().get(http::header::CONTENT_TYPE).is_none());
+        assert!(next.headers().get(http::header::ACCEPT).is_some());
+    }
+
+    #[test]
+    fn same_origin_redirect_keeps_credentials_and_body() {
+        let request = post();
+        let url = Url::parse("https://slack.com/api/other").expect("valid url");
+
+        let next = request.redirected(Method::POST, url, false, false);
+        assert!(next.has_credentials());
+        assert!(next.body().is_some());
+    }
+
+    #[test]
+    fn retry_safe_defaults_off() {
+        assert!(!post().is_retry_safe());
+        assert!(post().retry_safe(true).is_retry_safe());
     }
 }
