@@ -171,6 +171,7 @@ fn duplicate_ids_are_rejected() {
         matches!(error, IdentityError::DuplicatePerson { .. }),
         "{error:?}"
     );
+    assert_eq!(error.line(), Some(5));
 
     let teams = "[[team]]\nid = \"t\"\nname = \"A\"\n[[team]]\nid = \"t\"\nname = \"B\"\n";
     let error = IdentityConfig::from_toml_str(teams).expect_err("duplicate team");
@@ -178,6 +179,7 @@ fn duplicate_ids_are_rejected() {
         matches!(error, IdentityError::DuplicateTeam { .. }),
         "{error:?}"
     );
+    assert_eq!(error.line(), Some(5));
 }
 
 #[test]

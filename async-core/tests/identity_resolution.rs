@@ -125,7 +125,7 @@ id = "lee"
 name = "Lee"
 accounts = ["slack:U0LEE"]
 "#;
-    // Lee's Slack account reports Dana's e-mail; the mapping says it is Lee's.
+    // Lee's Slack account reports Dana's e-mail, but the mapping assigns it to Lee.
     let slack = account(Provider::Slack, "U0LEE", Some("dana@acme.example"));
     let map = resolve(mapping, &[slack], &[]);
 

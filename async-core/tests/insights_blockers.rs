@@ -33,7 +33,7 @@ fn at(days: i64, hour: u32) -> DateTime<Utc> {
         + TimeDelta::days(days)
 }
 
-/// The evaluation instant: Monday 10:00.
+/// Returns the evaluation instant, Monday 10:00.
 fn now() -> DateTime<Utc> {
     at(0, 10)
 }
@@ -73,7 +73,7 @@ fn kinds(blockers: &[Blocker]) -> Vec<BlockerKind> {
     blockers.iter().map(|blocker| blocker.kind).collect()
 }
 
-/// An in-progress item assigned to Dana, touched an hour before `now`.
+/// Builds an in-progress item assigned to Dana, touched an hour before `now`.
 fn fresh(key: &str) -> WorkItem {
     build::work_item(
         key,
@@ -455,4 +455,15 @@ fn blockers_are_sorted_person_then_kind() {
             (None, BlockerKind::BlockedStatus),
         ]
     );
+}
+
+#[test]
+fn bot_pull_request_is_not_a_blocker() {
+    let pull = build::pull_request("acme/pay", 51, Some(github("49699333")), at(-3, 9));
+    let mut bot = ProviderAccount::new(github("49699333"));
+    bot.is_bot = true;
+    let mut batch = pulls(vec![pull]);
+    batch.accounts.push(bot);
+
+    assert!(detect(&batch).is_empty());
 }

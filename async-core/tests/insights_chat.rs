@@ -32,7 +32,7 @@ fn now() -> DateTime<Utc> {
     at(18, 0)
 }
 
-/// The window: Tuesday 08:00 to 17:00.
+/// Returns the window, Tuesday 08:00 to 17:00.
 fn window() -> TimeWindow {
     TimeWindow::new(at(8, 0), at(17, 0))
 }
@@ -172,7 +172,7 @@ fn unrelated_reply_does_not_resolve() {
 }
 
 #[test]
-fn resolution_in_another_thread_by_someone_else_does_not_count() {
+fn others_unthreaded_resolution_ignored() {
     let message = say(
         dana(),
         "Can't proceed until the API key is rotated",

@@ -95,6 +95,7 @@ impl IdentityConfig {
     pub fn from_toml_str(text: &str) -> Result<Self, IdentityError> {
         let raw: RawFile = toml::from_str(text).map_err(|error| toml_error(text, error))?;
         let lines = LineIndex::new(text);
+        raw.check_unique_ids(&lines)?;
 
         let people = raw
             .person
@@ -238,6 +239,34 @@ struct RawTeam {
     members: Vec<Spanned<String>>,
     #[serde(default)]
     managers: Vec<Spanned<String>>,
+}
+
+impl RawFile {
+    /// Rejects repeated person or team ids, pointing at the line of the repetition.
+    fn check_unique_ids(&self, lines: &LineIndex) -> Result<(), IdentityError> {
+        let mut people = BTreeSet::new();
+        for person in &self.person {
+            let id = person.id.get_ref().trim();
+            if !people.insert(id) {
+                return Err(IdentityError::DuplicatePerson {
+                    person: PersonId::new(id),
+                    line: Some(lines.line(person.id.span().start)),
+                });
+            }
+        }
+
+        let mut teams = BTreeSet::new();
+        for team in &self.team {
+            let id = team.id.get_ref().trim();
+            if !teams.insert(id) {
+                return Err(IdentityError::DuplicateTeam {
+                    team: TeamId::new(id),
+                    line: Some(lines.line(team.id.span().start)),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 impl RawPerson {

@@ -8,7 +8,7 @@
 //! # Rules, strongest first
 //!
 //! 1. **The explicit mapping** ([`IdentityConfig`], a TOML file) always wins. An account
-//!    it lists belongs to that person whatever the account's e-mail says.
+//!    it lists belongs to that person, whatever e-mail the account reports.
 //! 2. **Normalized e-mail.** Addresses are trimmed and lowercased. An account whose e-mail
 //!    equals one declared for a person, or one reported by another account of that person,
 //!    joins that person. Accounts that share an e-mail but appear in no mapping become one

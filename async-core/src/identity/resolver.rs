@@ -1,4 +1,4 @@
-//! Joining accounts into people and answering "who is this account?".
+//! Joining accounts into people, and looking up the person behind an account.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -114,11 +114,11 @@ impl IdentityResolver {
         self.resolve(&accounts, commit_emails)
     }
 
-    /// Resolves `accounts` into people; `commit_emails` that match nobody are listed by
-    /// [`IdentityMap::unresolved_emails`].
+    /// Resolves `accounts` into people. Each of the `commit_emails` that matches no person
+    /// is listed by [`IdentityMap::unresolved_emails`].
     ///
-    /// The result does not depend on the order of `accounts`; an account listed twice is
-    /// merged (the first e-mail wins, and it is a bot if either entry says so).
+    /// The result does not depend on the order of `accounts`. An account listed twice is
+    /// merged: the first e-mail wins, and it is a bot if either entry marks it as one.
     pub fn resolve<'a>(
         &self,
         accounts: &[ProviderAccount],
@@ -212,7 +212,7 @@ impl IdentityMap {
         self.bots.contains(account)
     }
 
-    /// Returns the normalized commit e-mails given to the resolver that match nobody,
+    /// Returns the normalized commit e-mails given to the resolver that match no person,
     /// sorted.
     pub fn unresolved_emails(&self) -> &[String] {
         &self.unresolved_emails
@@ -221,8 +221,9 @@ impl IdentityMap {
     /// Returns the person a commit's author e-mail belongs to.
     ///
     /// The e-mail is normalized first. A GitHub no-reply address resolves through the
-    /// GitHub account id it contains, or for the older form through the login of a GitHub
-    /// account seen during resolution; any other address must equal an e-mail of a person.
+    /// GitHub account id it contains. The older no-reply form resolves through the login of
+    /// a GitHub account seen during resolution. Any other address must equal an e-mail of a
+    /// person.
     pub fn person_of_commit_email(&self, email: &str) -> Option<&PersonId> {
         let email = normalize_email(email)?;
 
@@ -271,7 +272,7 @@ fn referenced_accounts(batch: &ActivityBatch) -> impl Iterator<Item = &AccountKe
             .filter_map(|change| change.author.as_ref());
         item.assignee.iter().chain(&item.reporter).chain(movers)
     });
-    // A message flagged as a bot's says its writer is no person.
+    // A message flagged as posted by a bot marks its writer as no person.
     let writers = batch
         .messages
         .iter()

@@ -36,7 +36,7 @@ pub struct InsightConfig {
     pub monitored_channels: ChannelScope,
 }
 
-/// Which chat channels are searched for blocker messages.
+/// The set of chat channels searched for blocker messages.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ChannelScope {
     /// Every channel in the batch; connectors read only the channels a team chose.

@@ -9,8 +9,8 @@
 //! ([`Blocker`], see [`blockers`] for the rules and their thresholds), tuned by an
 //! [`InsightConfig`].
 //!
-//! Output names individuals. What may be shown to whom is the policy crate's decision;
-//! these functions rank nobody and compare no one with anyone else.
+//! Output names individuals. The policy crate decides what may be shown to whom, and
+//! these functions neither rank people nor compare them with each other.
 
 pub mod activity;
 pub mod blockers;
@@ -38,7 +38,7 @@ use crate::identity::IdentityMap;
 use crate::ids::{PersonId, TeamId};
 use crate::model::{ActivityBatch, TimeWindow};
 
-/// What a standup needs for one window: each person's activity and blockers, per team.
+/// The facts of one standup window: each person's activity and blockers, per team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StandupInsights {
     /// The window the activity was counted in.
@@ -56,9 +56,9 @@ pub struct StandupInsights {
 /// One person's part of a standup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonStandup {
-    /// What the person did in the window; empty lists when nothing was found.
+    /// The person's activity in the window, with empty lists when nothing was found.
     pub activity: PersonActivity,
-    /// What blocks the person now.
+    /// The blockers that hold the person up at `now`.
     pub blockers: Vec<Blocker>,
 }
 

@@ -120,10 +120,12 @@ fn is_from_person(message: &ChatMessage, identity: &IdentityMap) -> bool {
 /// the writer's own message in the channel.
 fn is_resolved(message: &ChatMessage, channel_messages: &[&ChatMessage]) -> bool {
     let thread = message.thread_ts.as_deref().unwrap_or(&message.ts);
+    // The channel's messages are in posting order, so the later ones are a suffix.
+    let first_later =
+        channel_messages.partition_point(|other| other.posted_at <= message.posted_at);
 
-    channel_messages
+    channel_messages[first_later..]
         .iter()
-        .filter(|later| later.posted_at > message.posted_at)
         .filter(|later| {
             let in_thread = later.thread_ts.as_deref() == Some(thread);
             let same_writer = later.author.is_some() && later.author == message.author;

@@ -6,7 +6,7 @@
 //! does not count, so "not blocked on" and "no longer waiting for" are no hits.
 //! Clauses end at `.`, `,`, `;`, `:`, `!`, `?` and line breaks.
 
-/// Phrases that say the writer is blocked or waiting.
+/// Phrases by which a writer reports being blocked or waiting.
 const BLOCKER_PHRASES: &[&str] = &[
     "blocked on",
     "blocked by",
@@ -31,7 +31,7 @@ const BLOCKER_PHRASES: &[&str] = &[
     "held up by",
 ];
 
-/// Phrases that say a blocker went away.
+/// Phrases that report a blocker as gone.
 const RESOLUTION_PHRASES: &[&str] = &[
     "unblocked",
     "no longer blocked",

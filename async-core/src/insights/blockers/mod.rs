@@ -7,11 +7,11 @@
 //!
 //! | kind | rule | why |
 //! | --- | --- | --- |
-//! | [`BlockerKind::Flagged`] | the work item is flagged (Jira's *Impediment* flag) | the team said so explicitly |
+//! | [`BlockerKind::Flagged`] | the work item is flagged (Jira's *Impediment* flag) | the team marked it explicitly |
 //! | [`BlockerKind::BlockedByLink`] | an inward *Blocks* link ("is blocked by") to an item that is not done | the dependency is recorded; it ends when the other item is done |
 //! | [`BlockerKind::BlockedStatus`] | the status name is in [`InsightConfig::blocked_statuses`] (default `Blocked`, `On Hold`, `Waiting`, `Impeded`, case-insensitive) | many workflows model waiting as a status |
 //! | [`BlockerKind::StaleInProgress`] | in progress and untouched for [`InsightConfig::stale_after_working_days`] working days (default 3) | silent work is often stuck work; weekends are skipped so Monday is quiet |
-//! | [`BlockerKind::AwaitingFirstReview`] | open, ready pull request with no review from anyone but its author for longer than [`InsightConfig::first_review_wait`] (default 24 h) | an unreviewed change blocks its author |
+//! | [`BlockerKind::AwaitingFirstReview`] | open, ready pull request by a person (not a bot) with no review from anyone but its author or a bot for longer than [`InsightConfig::first_review_wait`] (default 24 h) | an unreviewed change blocks its author |
 //! | [`BlockerKind::ChatMessage`] | a message in a monitored channel says its writer is blocked or waiting, and no later message resolves it | people say it before they update the tracker |
 //!
 //! Work items in the done category raise no blocker. Work item and pull request rules
@@ -36,13 +36,13 @@ pub use lexicon::{is_blocker_text, is_resolution_text};
 /// Something that keeps a person, or the team, from moving on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Blocker {
-    /// Whom it concerns; `None` when the record's account resolved to nobody.
+    /// The person it concerns, or `None` when the record's account resolved to no person.
     pub person: Option<PersonId>,
-    /// Which rule found it.
+    /// The rule that found it.
     pub kind: BlockerKind,
-    /// What a writer can cite: the item, the link, the pull request, the message.
+    /// The facts a writer can cite: the item, the link, the pull request, the message.
     pub evidence: Vec<Evidence>,
-    /// Since when it holds, when that can be told.
+    /// The instant it started, when the records show it.
     pub since: Option<DateTime<Utc>>,
 }
 
@@ -77,7 +77,7 @@ pub enum BlockerKind {
     StaleInProgress,
     /// The pull request waits for its first review.
     AwaitingFirstReview,
-    /// A chat message says its writer is blocked or waiting.
+    /// A chat message reports its writer as blocked or waiting.
     ChatMessage,
 }
 
@@ -96,7 +96,7 @@ pub enum Evidence {
         description: String,
         /// The other item's key.
         other: WorkItemKey,
-        /// What is known about the other item's status.
+        /// The other item's status, as far as it is known.
         status: LinkedStatus,
     },
     /// The work item's current status.
@@ -124,7 +124,7 @@ pub enum Evidence {
     Message(MessageEvidence),
 }
 
-/// What is known about the status of an item on the other end of a blocking link.
+/// The known status of the item on the other end of a blocking link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "source", content = "category")]
 pub enum LinkedStatus {

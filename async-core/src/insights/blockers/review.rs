@@ -23,7 +23,12 @@ pub(super) fn detect(
     blockers: &mut Vec<Blocker>,
 ) {
     for pull in &batch.pull_requests {
-        if pull.state != PullRequestState::Open || pull.is_draft {
+        // A bot's pull request (a dependency bump) waiting for review holds up no person.
+        let bot_author = pull
+            .author
+            .as_ref()
+            .is_some_and(|author| identity.is_bot(author));
+        if pull.state != PullRequestState::Open || pull.is_draft || bot_author {
             continue;
         }
         let waited = now - pull.created_at;

@@ -154,7 +154,7 @@ fn entered_current_status(item: &WorkItem) -> Option<DateTime<Utc>> {
 }
 
 /// Returns the latest of the item's update time, last status change and last field
-/// change; a connector may fill `updated_at` from a coarser source than the history.
+/// change, because a connector may fill `updated_at` from a coarser source than the history.
 fn last_touched(item: &WorkItem) -> DateTime<Utc> {
     let statuses = item.status_history.iter().map(|change| change.at);
     let changes = item.changes.iter().map(|change| change.at);
