@@ -7,6 +7,7 @@ pub mod identity;
 pub mod ids;
 pub mod insights;
 pub mod model;
+pub mod secret;
 pub mod source;
 pub mod store;
 
