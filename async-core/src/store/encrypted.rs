@@ -214,7 +214,8 @@ impl<S: KeyValueStore> EncryptedStore<S> {
     ///
     /// # Errors
     ///
-    /// Returns the errors of [`EncryptedStore::rotate`].
+    /// Returns [`StorageError::Unsupported`] when the wrapped store cannot list
+    /// collections, and the errors of [`EncryptedStore::rotate`].
     pub async fn rotate_tenant(&self, tenant: &TenantId) -> Result<RotationReport, Error> {
         check_tenant(tenant)?;
         let mut report = RotationReport::default();

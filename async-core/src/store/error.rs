@@ -61,6 +61,12 @@ pub enum StorageError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The store does not implement an optional operation.
+    #[error("this store cannot {operation}; use a store that implements it, such as SqliteStore")]
+    Unsupported {
+        /// The operation requested.
+        operation: &'static str,
+    },
     /// A record could not be encoded or decoded.
     ///
     /// The serializer's own message is not kept, because it can quote record contents.

@@ -178,12 +178,20 @@ pub trait KeyValueStore: Send + Sync + std::fmt::Debug {
 
     /// Lists the collections of `tenant` that hold at least one key, in ascending order.
     ///
-    /// Rotation, export and deletion of a whole tenant start here.
+    /// Rotation, export and deletion of a whole tenant start here. The default
+    /// implementation returns [`StorageError::Unsupported`], so stores written before this
+    /// method existed keep compiling; every backend in this crate overrides it.
     ///
     /// # Errors
     ///
-    /// Returns [`Error::Storage`] when the backend fails.
-    async fn collections(&self, tenant: &TenantId) -> Result<Vec<String>, Error>;
+    /// Returns [`StorageError::Unsupported`] when the store cannot list collections, and
+    /// [`Error::Storage`] when the backend fails.
+    async fn collections(&self, tenant: &TenantId) -> Result<Vec<String>, Error> {
+        let _ = tenant;
+        Err(Error::Storage(StorageError::Unsupported {
+            operation: "list collections",
+        }))
+    }
 }
 
 /// Implements [`KeyValueStore`] for a smart pointer by forwarding to the pointee.
