@@ -10,7 +10,7 @@ use super::{IdentityError, TeamRole, normalize_email};
 use crate::ids::{PersonId, TeamId};
 use crate::model::{AccountKey, Provider};
 
-/// The explicit identity mapping: who is who, and which teams exist.
+/// The explicit identity mapping: the people, their e-mails and accounts, and the teams.
 ///
 /// It is usually read from TOML with [`IdentityConfig::from_toml_str`]:
 ///
@@ -69,8 +69,8 @@ impl IdentityConfig {
     /// # Errors
     ///
     /// Returns [`IdentityError::InvalidToml`] with the line and column when the text is not
-    /// TOML or has unknown or missing keys, and the other [`IdentityError`] variants (with
-    /// the line) for a malformed account or e-mail, a duplicate id, or a team naming a
+    /// TOML or has unknown or missing keys. The other [`IdentityError`] variants, with the
+    /// line, report a malformed account or e-mail, a duplicate id, or a team naming a
     /// person the file does not declare.
     ///
     /// # Examples
