@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use async_core::http::{EgressPolicy, HttpClient};
+use async_llm::AnthropicModel;
+use secrecy::SecretString;
+
+/// A fictional API key; tests assert it never shows up anywhere.
+pub(crate) const API_KEY: &str = "sk-ant-test-key-7f3a9c";
+
+/// The model id the tests ask for.
+pub(crate) const MODEL: &str = "claude-sonnet-4-5";
+
+/// Reads a fixture from `tests/fixtures/<path>`.
+pub(crate) fn fixture(path: &str) -> String {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("fixture {full}: {error}"))
+}
+
+/// A client that may reach local mock servers over plain HTTP.
+pub(crate) fn loopback_client() -> HttpClient {
+    HttpClient::new(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .expect("client builds")
+}
+
+/// An Anthropic model pointed at `server`.
+pub(crate) fn anthropic(server: &mockito::ServerGuard) -> AnthropicModel {
+    AnthropicModel::builder(SecretString::from(API_KEY), MODEL)
+        .base_url(server.url())
+        .http_client(loopback_client())
+        .build()
+        .expect("model builds")
+}
+
+/// A writer that keeps everything logged, for asserting what logs contain.
+#[derive(Clone, Default)]
+pub(crate) struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    /// Returns everything written so far.
+    pub(crate) fn contents(&self) -> String {
+        let bytes = self.0.lock().expect("log lock").clone();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().expect("log lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
+    type Writer = LogBuffer;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
