@@ -450,3 +450,39 @@ async fn post_308_keeps_method_and_body() {
     assert_eq!(response.status(), 201);
     moved.assert_async().await;
 }
+
+proptest::proptest! {
+    #[test]
+    fn decimal_ipv4_hosts_denied(bits in proptest::prelude::any::<u32>()) {
+        let url = format!("https://{bits}/");
+        let found = denial(&manifest(), &url);
+        proptest::prop_assert!(
+            matches!(found, Some(EgressDenial::IpLiteral { .. })),
+            "{} gave {:?}", url, found
+        );
+    }
+
+    #[test]
+    fn unlisted_names_denied(name in "[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,20}){1,3}") {
+        let policy = EgressPolicy::deny_all().allow_host("api.github.com");
+        let url = format!("https://{name}/");
+        let found = denial(&policy, &url);
+        if name == "api.github.com" {
+            proptest::prop_assert_eq!(found, None);
+        } else {
+            proptest::prop_assert!(found.is_some(), "{} was allowed", url);
+        }
+    }
+
+    #[test]
+    fn case_and_trailing_dot_ignored(upper in proptest::collection::vec(proptest::prelude::any::<bool>(), 14), dot in proptest::prelude::any::<bool>()) {
+        let host: String = "api.github.com"
+            .chars()
+            .zip(upper)
+            .map(|(letter, upper)| if upper { letter.to_ascii_uppercase() } else { letter })
+            .collect();
+        let suffix = if dot { "." } else { "" };
+        let url = format!("https://{host}{suffix}/repos");
+        proptest::prop_assert_eq!(denial(&manifest(), &url), None);
+    }
+}

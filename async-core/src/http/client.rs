@@ -89,6 +89,27 @@ impl HttpClient {
     /// Returns [`Error::EgressDenied`] before connecting when the URL is not allowed or its
     /// host resolves to a reserved address, and [`Error::Http`] when a redirect is refused,
     /// the connection fails or times out, or the body exceeds the size limit.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use async_core::http::{ApiRequest, EgressPolicy, HttpClient};
+    /// use secrecy::SecretString;
+    /// use url::Url;
+    ///
+    /// # async fn run(token: SecretString) -> Result<(), async_core::error::Error> {
+    /// let client = HttpClient::new(EgressPolicy::default())?;
+    /// let url = Url::parse("https://api.github.com/user").expect("valid URL");
+    /// let request = ApiRequest::get("github", "users.get_authenticated", url).bearer_auth(&token);
+    ///
+    /// let response = client.send(request).await?;
+    /// if !response.is_success() {
+    ///     // The provider's error body is the caller's to parse; the delay is kept.
+    ///     println!("HTTP {} retry after {:?}", response.status(), response.retry_after());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send(&self, request: ApiRequest) -> Result<ApiResponse, Error> {
         let span = trace::request_span(&request);
         self.send_with_retries(&request, &span)
@@ -240,6 +261,52 @@ fn with_attempts(error: Error, attempts: u32) -> Error {
 mod tests {
     use super::*;
     use url::Url;
+
+    fn client() -> HttpClient {
+        HttpClient::builder()
+            .max_attempts(3)
+            .retry_base_delay(Duration::from_millis(100))
+            .retry_max_delay(Duration::from_millis(400))
+            .retry_budget(Duration::from_secs(10))
+            .max_retry_after(Duration::from_secs(5))
+            .build()
+            .expect("valid client")
+    }
+
+    #[test]
+    fn plan_uses_server_delay_exactly() {
+        let delay = client().plan_retry(1, Duration::ZERO, Some(Duration::from_secs(4)));
+        assert_eq!(delay, Some(Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn plan_backs_off_without_server_delay() {
+        let delay = client()
+            .plan_retry(2, Duration::ZERO, None)
+            .expect("a retry");
+        assert!(delay <= Duration::from_millis(200), "{delay:?}");
+        assert!(delay >= Duration::from_millis(150), "{delay:?}");
+    }
+
+    #[test]
+    fn plan_stops_at_max_attempts() {
+        assert_eq!(client().plan_retry(3, Duration::ZERO, None), None);
+    }
+
+    #[test]
+    fn plan_stops_beyond_max_retry_after() {
+        let delay = client().plan_retry(1, Duration::ZERO, Some(Duration::from_secs(6)));
+        assert_eq!(delay, None);
+    }
+
+    #[test]
+    fn plan_stops_beyond_budget() {
+        let waited = Duration::from_secs(7);
+        let delay = client().plan_retry(2, waited, Some(Duration::from_secs(4)));
+        assert_eq!(delay, None);
+        let fits = client().plan_retry(2, waited, Some(Duration::from_secs(3)));
+        assert_eq!(fits, Some(Duration::from_secs(3)));
+    }
 
     /// `localhost` allowed as an ordinary host, without the loopback opt-in, resolves to a
     /// loopback address, which the resolver must reject before any connection is made.

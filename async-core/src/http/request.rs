@@ -41,7 +41,8 @@ const CREDENTIAL_HEADERS: [&str; 6] = [
 ];
 
 impl ApiRequest {
-    /// Creates a request. GET, HEAD, PUT and DELETE count as idempotent; others do not.
+    /// Creates a request. GET, HEAD, PUT, DELETE and OPTIONS count as idempotent, and
+    /// other methods do not (see [`ApiRequest::idempotent`] and [`ApiRequest::retry_safe`]).
     pub fn new(method: Method, provider: &'static str, operation: &'static str, url: Url) -> Self {
         let idempotent = matches!(
             method,
@@ -223,9 +224,18 @@ impl ApiRequest {
     }
 
     pub(crate) fn to_reqwest(&self, client: &reqwest::Client) -> Result<reqwest::Request, Error> {
+        // Credential headers set as plain headers are still kept out of any HTTP-level log.
+        let mut headers = self.headers.clone();
+        for name in CREDENTIAL_HEADERS {
+            if let http::header::Entry::Occupied(mut entry) = headers.entry(name) {
+                for value in entry.iter_mut() {
+                    value.set_sensitive(true);
+                }
+            }
+        }
         let mut builder = client
             .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone());
+            .headers(headers);
         for (name, secret) in &self.secret_headers {
             let mut value = HeaderValue::from_str(secret.expose_secret()).map_err(|_| {
                 Error::Http(Box::new(HttpError::new(

@@ -239,6 +239,39 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn mapped_v4_judged_like_v4(bits in proptest::prelude::any::<u32>()) {
+            let v4 = Ipv4Addr::from(bits);
+            let mapped = IpAddr::V6(v4.to_ipv6_mapped());
+            proptest::prop_assert_eq!(is_public(mapped), is_public(IpAddr::V4(v4)));
+        }
+
+        #[test]
+        fn std_private_ranges_rejected(bits in proptest::prelude::any::<u32>()) {
+            let v4 = Ipv4Addr::from(bits);
+            let special = v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_unspecified();
+            if special {
+                proptest::prop_assert!(!is_public(IpAddr::V4(v4)));
+            }
+        }
+
+        #[test]
+        fn v6_outside_global_unicast_rejected(bits in proptest::prelude::any::<u128>()) {
+            let v6 = Ipv6Addr::from(bits);
+            let global_unicast = v6.segments()[0] & 0xe000 == 0x2000;
+            if !global_unicast && embedded_v4(v6).is_none() {
+                proptest::prop_assert!(!is_public(IpAddr::V6(v6)));
+            }
+        }
+    }
+
     #[test]
     fn one_blocked_answer_fails_all() {
         let answers = vec![answer("140.82.112.6"), answer("169.254.169.254")];

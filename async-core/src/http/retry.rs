@@ -102,9 +102,12 @@ pub(crate) fn retryable_status(
     status: u16,
     headers: &HeaderMap,
 ) -> Option<&'static str> {
-    // The model providers send `x-should-retry: false` for errors that will not clear.
-    if header_str(headers, "x-should-retry") == Some("false") {
-        return None;
+    // The Anthropic and OpenAI APIs state with `x-should-retry` whether a retry can help
+    // and is safe, so the header overrides the rules below in both directions.
+    match header_str(headers, "x-should-retry") {
+        Some("false") => return None,
+        Some("true") if status >= 400 => return Some("server requested a retry"),
+        _ => {}
     }
 
     match status {
@@ -136,6 +139,9 @@ pub(crate) fn retryable_error(request: &ApiRequest, error: &Error) -> bool {
 ///
 /// GitHub responds to an exhausted primary limit with `x-ratelimit-remaining: 0` and a
 /// secondary limit usually with `retry-after`. A 403 with neither is a permission error.
+// NOTE: GitHub does not always send `retry-after` on a secondary-limit 403, and quota may
+// remain. Such a response looks like a permission error here and is returned unretried;
+// only its body ("exceeded a secondary rate limit") tells the two apart.
 fn is_rate_limit_403(headers: &HeaderMap) -> bool {
     headers.contains_key("retry-after")
         || headers.contains_key("retry-after-ms")
@@ -366,6 +372,41 @@ mod tests {
         let veto = headers(&[("x-should-retry", "false")]);
         assert!(retryable_status(&get, 429, &veto).is_none());
         assert!(retryable_status(&get, 503, &veto).is_none());
+    }
+
+    #[test]
+    fn should_retry_true_allows_post() {
+        let post = request(http::Method::POST);
+        let allowed = headers(&[("x-should-retry", "true")]);
+        assert!(retryable_status(&post, 500, &allowed).is_some());
+        assert!(retryable_status(&post, 409, &allowed).is_some());
+        assert!(retryable_status(&post, 200, &allowed).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic(value in "\\PC{0,40}", epoch in 0_u64..4_000_000_000) {
+            let now = at(epoch);
+            let _ = parse_retry_after(&value, now);
+            let _ = parse_reset(&value, now);
+            let _ = parse_millis(&value);
+        }
+
+        #[test]
+        fn integer_retry_after_is_exact(seconds in 0_u64..10_000_000) {
+            let parsed = parse_retry_after(&seconds.to_string(), at(1_700_000_000));
+            proptest::prop_assert_eq!(parsed, Some(Duration::from_secs(seconds)));
+        }
+
+        #[test]
+        fn http_date_round_trips(offset in 0_u64..1_000_000) {
+            let now = at(1_700_000_000);
+            let date = httpdate::fmt_http_date(now + Duration::from_secs(offset));
+            proptest::prop_assert_eq!(
+                parse_retry_after(&date, now),
+                Some(Duration::from_secs(offset))
+            );
+        }
     }
 
     #[test]
