@@ -217,3 +217,37 @@ async fn post_timeout_not_retried() {
     assert!(error.is_timeout());
     assert_eq!(error.attempts(), 1);
 }
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = format!("{error} / {error:?}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(" / {cause} / {cause:?}"));
+        source = cause.source();
+    }
+    text
+}
+
+#[tokio::test]
+async fn errors_omit_query_and_secrets() {
+    let silent = silent_server().await;
+    let refused = support::closed_port().await;
+    let client = loopback_builder()
+        .request_timeout(Duration::from_millis(50))
+        .no_retries()
+        .build()
+        .expect("valid client");
+    let token = secrecy::SecretString::from("bearer-SECRET-1");
+
+    for address in [silent, refused] {
+        let url = format!("http://{address}/api/conversations.history?token=query-SECRET-2");
+        let url = Url::parse(&url).expect("valid url");
+        let request = ApiRequest::get("slack", "conversations.history", url).bearer_auth(&token);
+
+        let error = client.send(request).await.expect_err("no response");
+        let text = error_chain(&error);
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(!text.contains("token="), "{text}");
+        assert!(text.contains("conversations.history"), "{text}");
+    }
+}

@@ -222,6 +222,8 @@ fn transport_error(request: &ApiRequest, source: reqwest::Error) -> Error {
     if let Some(denial) = find_denial(&source) {
         return Error::EgressDenied(denial);
     }
+    // reqwest prints the full URL, query included, in its message.
+    let source = source.without_url();
 
     let kind = if source.is_timeout() {
         HttpErrorKind::Timeout

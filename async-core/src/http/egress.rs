@@ -134,7 +134,7 @@ impl EgressPolicy {
         self
     }
 
-    /// Allows plain HTTP to `127.0.0.1`, `[::1]` and `localhost` on any port.
+    /// Allows plain HTTP to loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`) on any port.
     ///
     /// This exists for tests against local mock servers and for the bundled demo. Never
     /// enable it in production: it is the one way around HTTPS.

@@ -14,8 +14,8 @@
 //!    the decimal and octal forms that URL parsing turns into IPv4) that is on the
 //!    allowlist exactly, compared without case and without one trailing dot; the URL
 //!    carries no user name or password; the port is absent or 443. Plain HTTP is allowed
-//!    only to `localhost`, `127.0.0.1` and `[::1]`, and only after
-//!    [`EgressPolicy::allow_insecure_loopback_for_testing`].
+//!    only to loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), on any port, and only
+//!    after [`EgressPolicy::allow_insecure_loopback_for_testing`].
 //! 2. **The DNS answer.** The client's resolver accepts only public unicast addresses for
 //!    an allowed name. If any answer is private, loopback, link-local (which includes the
 //!    cloud metadata address `169.254.169.254`), unique-local, documentation, multicast or
@@ -25,7 +25,9 @@
 //! 3. **Every redirect hop.** The client follows at most five redirects itself, and each
 //!    target goes through check 1 before any connection to it. A hop to another scheme,
 //!    host or port drops `Authorization`, cookies, API key headers and every header set
-//!    with [`ApiRequest::secret_header`] or [`ApiRequest::bearer_auth`].
+//!    with [`ApiRequest::secret_header`] or [`ApiRequest::bearer_auth`]. Redirect targets
+//!    on other hosts (GitHub archive downloads on `codeload.github.com`, for example) fail
+//!    until their host is added to the allowlist, by design.
 //!
 //! Environment proxies (`HTTPS_PROXY` and friends) are ignored, because a proxy would
 //! resolve names itself and bypass check 2. There is no public way to obtain the

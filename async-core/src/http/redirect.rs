@@ -119,7 +119,9 @@ mod tests {
 
     fn post() -> ApiRequest {
         let url = Url::parse("https://api.github.com/repos/o/r/issues").expect("valid url");
-        ApiRequest::post("github", "issues.create", url).json_body("{}")
+        ApiRequest::post("github", "issues.create", url)
+            .bearer_auth(&secrecy::SecretString::from("ghp-test"))
+            .json_body("{}")
     }
 
     fn redirect(status: u16, location: &str) -> ApiResponse {
@@ -175,6 +177,38 @@ mod tests {
         assert!(matches!(
             error.egress_denial(),
             Some(super::super::EgressDenial::HostNotAllowed { .. })
+        ));
+    }
+
+    #[test]
+    fn allowed_other_host_gets_no_credentials() {
+        let response = redirect(302, "https://codeload.github.com/o/r/tar.gz/main");
+        let next = next_hop(&policy(), &post(), &response, 0)
+            .expect("allowed")
+            .expect("a redirect");
+        assert_eq!(next.url().host_str(), Some("codeload.github.com"));
+        assert!(!next.has_credentials());
+    }
+
+    #[test]
+    fn same_origin_keeps_credentials() {
+        let response = redirect(307, "https://api.github.com/repositories/42/issues");
+        let next = next_hop(&policy(), &post(), &response, 0)
+            .expect("allowed")
+            .expect("a redirect");
+        assert!(next.has_credentials());
+    }
+
+    #[test]
+    fn https_downgrade_refused() {
+        let response = redirect(301, "http://api.github.com/repos/o/r/issues");
+        let error = next_hop(&policy(), &post(), &response, 0).expect_err("refused");
+        let Error::Http(error) = error else {
+            panic!("expected an HTTP error, got {error:?}");
+        };
+        assert!(matches!(
+            error.egress_denial(),
+            Some(super::super::EgressDenial::InsecureScheme { .. })
         ));
     }
 

@@ -216,7 +216,7 @@ impl ApiRequest {
     }
 
     #[cfg(test)]
-    fn has_credentials(&self) -> bool {
+    pub(crate) fn has_credentials(&self) -> bool {
         !self.secret_headers.is_empty()
             || CREDENTIAL_HEADERS
                 .iter()
@@ -259,7 +259,7 @@ impl ApiRequest {
                 HttpErrorKind::Build,
                 self.provider,
                 self.operation,
-                Some(Box::new(source)),
+                Some(Box::new(source.without_url())),
             )))
         })
     }

@@ -66,7 +66,8 @@ impl ApiResponse {
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id_of(&headers);
         let fail = |kind: HttpErrorKind, source: Option<reqwest::Error>| {
-            let source = source.map(|source| Box::new(source) as _);
+            // reqwest prints the full URL, query included, in its message.
+            let source = source.map(|source| Box::new(source.without_url()) as _);
             let error = HttpError::new(kind, request.provider(), request.operation(), source)
                 .with_status(status)
                 .with_request_id(request_id.clone())
