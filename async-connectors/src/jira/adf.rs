@@ -2,20 +2,21 @@
 //!
 //! Jira's v3 API returns descriptions, comment bodies and worklog comments as ADF trees.
 //! Analytics only need their text, so [`adf_to_text`] walks the tree, keeps the text of the
-//! node types it knows and treats every unknown node as a container of its children.
+//! node types listed on it and treats every other node as a container of its children.
 
 use serde_json::{Map, Value};
 
-/// How deep the walk descends; deeper nodes are skipped so hostile input cannot exhaust the
-/// stack. Real documents stay far below this.
+/// Maximum nesting depth of the walk. Deeper nodes are skipped so that hostile input cannot
+/// exhaust the stack, and real documents stay far below it.
 const MAX_DEPTH: usize = 64;
 
 /// Flattens an ADF document into plain text.
 ///
-/// Paragraphs, headings and code blocks become lines; `hardBreak` becomes a line break;
-/// list items become `- ` bullets (or `1. ` for ordered lists), indented when nested;
-/// `mention` becomes `@Name`; `emoji` its character or short name; `inlineCard` its URL;
-/// table rows their cells joined by ` | `. Unknown nodes contribute their children's text.
+/// Paragraphs, headings and code blocks become lines, and `hardBreak` becomes a line break.
+/// List items become `- ` bullets (or `1. ` for ordered lists), indented when nested.
+/// A `mention` becomes `@Name`, an `emoji` its character or short name, an `inlineCard` its
+/// URL, and a table row its cells joined by ` | `. Unknown nodes contribute their children's
+/// text.
 /// A plain JSON string (as the v2 API and some examples return) is returned as it is, and
 /// any other value yields an empty string. The function never panics.
 ///

@@ -23,7 +23,7 @@ pub struct JiraBoard {
     /// `scrum`, `kanban` or `simple`.
     #[serde(default, rename = "type")]
     pub kind: String,
-    /// Where the board lives (a project or a user).
+    /// The board's location (a project or a user).
     #[serde(default)]
     pub location: Option<BoardLocation>,
 }
@@ -42,10 +42,10 @@ pub struct BoardConfiguration {
     /// The board id.
     #[serde(deserialize_with = "id")]
     pub id: String,
-    /// Where the board lives.
+    /// The board's location.
     #[serde(default)]
     pub location: Option<ConfigurationLocation>,
-    /// How the board estimates work.
+    /// The board's estimation settings.
     #[serde(default)]
     pub estimation: Option<Estimation>,
 }
@@ -85,7 +85,7 @@ pub struct ConfigurationLocation {
     pub key: Option<String>,
 }
 
-/// How a board estimates.
+/// A board's estimation settings.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Estimation {
     /// `field`, `issueCount` or `none`.
@@ -113,7 +113,7 @@ impl JiraClient {
     /// # Errors
     ///
     /// Returns [`Error::Api`] (404 when the board does not exist or is not visible) and
-    /// [`Error::Decode`] when the answer is not a board.
+    /// [`Error::Decode`] when the response is not a board.
     pub async fn board(&self, board_id: &str) -> Result<JiraBoard, Error> {
         let path = format!("/rest/agile/1.0/board/{}", segment(board_id));
         self.get_json("board.get", "/rest/agile/1.0/board/{boardId}", &path, &[])
@@ -121,6 +121,10 @@ impl JiraClient {
     }
 
     /// Fetches a board's configuration, which names its estimation field.
+    ///
+    /// NOTE: Atlassian's scope list grants this endpoint through
+    /// `read:board-scope.admin:jira-software`, which the published manifest does not request;
+    /// with only `read:board-scope:jira-software` an OAuth token may get 401 or 403 here.
     ///
     /// # Errors
     ///

@@ -51,7 +51,7 @@ impl JiraClient {
     /// # Errors
     ///
     /// Returns [`Error::Api`] (404 when the issue does not exist or is not visible) and
-    /// [`Error::Decode`] when the answer is not a changelog page.
+    /// [`Error::Decode`] when the response is not a changelog page.
     pub async fn changelog_page(
         &self,
         issue_key: &str,

@@ -17,7 +17,7 @@ use crate::path::segment;
 /// The OAuth 2.0 (3LO) gateway through which apps reach a site by its cloud id.
 const GATEWAY: &str = "https://api.atlassian.com/ex/jira/";
 
-/// How the client authenticates.
+/// The credentials the client authenticates with.
 ///
 /// Both variants keep their values as secrets: `Debug` prints a placeholder, and the values
 /// leave memory only inside the `Authorization` header, which is marked sensitive.
@@ -25,8 +25,8 @@ const GATEWAY: &str = "https://api.atlassian.com/ex/jira/";
 pub enum JiraCredentials {
     /// An OAuth 2.0 (3LO) access token, sent as `Authorization: Bearer`.
     Bearer(SecretString),
-    /// An Atlassian account e-mail and API token, sent as HTTP basic auth. Atlassian asks
-    /// apps serving customers to use OAuth instead; this suits scripts on one's own site.
+    /// An Atlassian account e-mail and API token, sent as HTTP basic auth. Atlassian's policy
+    /// is that apps serving customers use OAuth instead, so this suits scripts on one's own site.
     Basic {
         /// The account's e-mail address.
         email: SecretString,
@@ -102,18 +102,18 @@ impl JiraClient {
         }
     }
 
-    /// The base URL requests are made against, ending in `/`.
+    /// Returns the base URL requests are made against, ending in `/`.
     pub fn base_url(&self) -> &Url {
         &self.base
     }
 
-    /// The site URL people open in a browser, when known.
+    /// Returns the site URL people open in a browser, when known.
     pub fn site_url(&self) -> Option<&Url> {
         self.site.as_ref()
     }
 
-    /// Returns the page where a person sees an issue (`{site}/browse/{key}`), when the site
-    /// URL is known.
+    /// Returns the page that shows an issue in a browser (`{site}/browse/{key}`), when the
+    /// site URL is known.
     pub fn browse_url(&self, key: &str) -> Option<String> {
         let site = self.site.as_ref()?;
         Some(format!("{}browse/{}", site.as_str(), segment(key)))

@@ -19,8 +19,8 @@ const AGILE_FLAGGED: &str = "flagged";
 const AGILE_SPRINT: &str = "sprint";
 const AGILE_CLOSED_SPRINTS: &str = "closedSprints";
 
-/// What a conversion needs to know beyond the issue: the site's custom field ids, the
-/// board's estimation field and where people open issues.
+/// The context of a conversion beyond the issue: the site's custom field ids, the board's
+/// estimation field and the site URL for browse links.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversionContext<'a> {
     /// The site's Flagged and Sprint field ids.
@@ -34,9 +34,9 @@ pub struct ConversionContext<'a> {
 /// Converts an issue into a [`WorkItem`].
 ///
 /// Histories are sorted oldest first. Status changes come from items whose field is
-/// `status`; changes to the flag, assignee, sprint and estimate fields go into `changes`,
-/// with raw values (account ids, sprint ids) where Jira gives them and shown values
-/// otherwise.
+/// `status`. Changes to the flag, assignee, sprint and estimate fields go into `changes`.
+/// Assignee and sprint changes keep the raw values (account ids, sprint ids), and the
+/// others the values shown to people.
 pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> WorkItem {
     let fields = &issue.fields;
     let mut histories: Vec<&History> = issue
@@ -281,7 +281,7 @@ fn change_field(item: &ChangeItem, context: &ConversionContext<'_>) -> Option<(C
     }
 }
 
-/// Returns whether the Flagged field holds a value (Jira stores `[{"value":"Impediment"}]`
+/// Returns whether the Flagged field contains a value (Jira stores `[{"value":"Impediment"}]`
 /// or `null`) or the Agile API's `flagged` is true.
 fn is_flagged(issue: &Issue, catalog: &FieldCatalog) -> bool {
     let extra = &issue.fields.extra;

@@ -1,6 +1,6 @@
 //! Classification of Jira error responses into [`ApiError`].
 //!
-//! Jira answers errors with `{"errorMessages": [...], "errors": {"field": "message"}}`;
+//! Jira returns errors as `{"errorMessages": [...], "errors": {"field": "message"}}`;
 //! the API gateway sometimes sends `{"code": 401, "message": "..."}` instead, and proxies
 //! send HTML. Whatever the body, the status and the `x-arequestid` request id are kept.
 
@@ -16,7 +16,7 @@ use crate::error::{ApiError, ErrorClass};
 /// The provider name carried by every Jira error.
 pub(crate) const PROVIDER: &str = "jira";
 
-/// What a 410 means on Jira Cloud, written into the error so the caller knows what to do.
+/// The meaning of a 410 on Jira Cloud, written into the error so that the caller can act on it.
 const GONE_HINT: &str = "Jira removed this endpoint; issue search moved from \
     `/rest/api/3/search` to `/rest/api/3/search/jql` (paginated by `nextPageToken`), \
     which this client uses";
@@ -73,8 +73,8 @@ fn classify(status: u16) -> ErrorClass {
     }
 }
 
-/// Returns the envelope's messages; a body that is not the envelope yields none, because
-/// an HTML error page says nothing useful and may be large.
+/// Returns the envelope's messages. A body that is not the envelope yields none, because
+/// an HTML error page carries nothing useful and may be large.
 fn envelope_messages(response: &ApiResponse) -> Vec<String> {
     let Ok(envelope) = serde_json::from_slice::<Envelope>(response.body()) else {
         return Vec::new();
@@ -105,7 +105,7 @@ fn retry_after(response: &ApiResponse) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
-/// Describes a 429 with the headers that say which limit was hit and when to come back.
+/// Describes a 429 with the headers that name the limit hit and when to retry.
 fn rate_limit_details(response: &ApiResponse) -> String {
     let mut details = vec!["rate limited".to_owned()];
     for name in [

@@ -71,7 +71,7 @@ impl FieldCatalog {
         Self { flagged, sprint }
     }
 
-    /// The custom field ids to request with `fields`.
+    /// Returns the custom field ids to request with `fields`.
     pub fn field_ids(&self) -> impl Iterator<Item = &str> {
         self.flagged.iter().chain(&self.sprint).map(String::as_str)
     }
@@ -83,7 +83,7 @@ impl JiraClient {
     /// # Errors
     ///
     /// Returns [`Error::Api`] when Jira rejects the request and [`Error::Decode`] when the
-    /// answer is not a field list.
+    /// response is not a field list.
     pub async fn fields(&self) -> Result<Vec<FieldDefinition>, Error> {
         self.get_json("fields.list", "/rest/api/3/field", "/rest/api/3/field", &[])
             .await

@@ -44,11 +44,17 @@
 //! | `read:sprint:jira-software` | board sprints and sprint issues |
 //! | `read:board-scope:jira-software` | boards and board configurations |
 //!
-//! The list is [`SCOPES`].
+//! The list is [`SCOPES`]. Atlassian's granular-scope tables also name
+//! `read:board-scope.admin:jira-software` for board configurations and
+//! `read:issue-details:jira` and `read:jql:jira` for sprint issues. Those are outside the
+//! published manifest, so an OAuth app limited to it may see 401 or 403 on those calls,
+//! which surface as [`ErrorClass::Unauthorized`](crate::ErrorClass::Unauthorized) or
+//! [`ErrorClass::Forbidden`](crate::ErrorClass::Forbidden). API-token (basic auth) clients
+//! are not limited by scopes.
 //!
 //! # Search and the 410 from `/rest/api/3/search`
 //!
-//! Jira Cloud removed `GET /rest/api/3/search` in 2025; it now answers 410 Gone. This
+//! Jira Cloud removed `GET /rest/api/3/search` in 2025, and it now returns 410 Gone. This
 //! client uses its replacement, `GET /rest/api/3/search/jql`, which pages by
 //! `nextPageToken` (absent, or `isLast: true`, on the last page), has no `total`, and
 //! returns only ids unless `fields` names the fields wanted, so [`SearchRequest`] always
@@ -57,7 +63,7 @@
 //!
 //! # Errors
 //!
-//! Non-2xx answers become [`Error::Api`](crate::Error::Api) with the status, the
+//! Non-2xx responses become [`Error::Api`](crate::Error::Api) with the status, the
 //! `errorMessages`/`errors` of Jira's envelope, the `x-arequestid` request id, and, on 429,
 //! `Retry-After` and `RateLimit-Reason`. A body that is not JSON keeps its status; a 2xx
 //! body that does not parse becomes [`Error::Decode`](crate::Error::Decode).

@@ -20,7 +20,7 @@ pub struct Issue {
     pub id: String,
     /// The human key (`PAY-12`).
     pub key: String,
-    /// The issue's fields: the ones requested through `fields`.
+    /// The issue's fields, as many as the request named in `fields`.
     pub fields: IssueFields,
     /// The change history, when requested with `expand=changelog`.
     #[serde(default)]
@@ -245,7 +245,7 @@ pub struct History {
     /// The event's id.
     #[serde(default, deserialize_with = "id")]
     pub id: String,
-    /// Who made the change; absent for some automated changes.
+    /// The change's author, absent for some automated changes.
     #[serde(default)]
     pub author: Option<User>,
     /// When it happened.

@@ -1,7 +1,7 @@
 //! Issue search: `GET /rest/api/3/search/jql`, paginated by `nextPageToken`.
 //!
 //! This replaced `/rest/api/3/search`, which Jira Cloud removed in 2025 and which now
-//! answers 410 Gone. The new endpoint returns only issue ids unless `fields` names the
+//! returns 410 Gone. The new endpoint returns only issue ids unless `fields` names the
 //! fields wanted, has no `total`, and ends when `nextPageToken` is absent or `isLast` is
 //! true.
 
@@ -91,7 +91,7 @@ impl SearchRequest {
         &self.jql
     }
 
-    /// The fields requested, comma-separated as the API takes them.
+    /// Returns the fields requested, comma-separated as the API takes them.
     pub fn fields_param(&self) -> String {
         self.fields.join(",")
     }
@@ -114,7 +114,7 @@ impl JiraClient {
     /// # Errors
     ///
     /// Returns [`Error::Api`] when Jira rejects the query (400 for invalid or unbounded JQL)
-    /// and [`Error::Decode`] when the answer is not a search page.
+    /// and [`Error::Decode`] when the response is not a search page.
     pub async fn search_page(
         &self,
         request: &SearchRequest,

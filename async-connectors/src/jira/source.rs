@@ -28,9 +28,9 @@ const JQL_ZONE_MARGIN_HOURS: i64 = 14;
 /// Collects boards, sprints, work items and accounts from a Jira site.
 ///
 /// For each configured board, [`collect`](ActivitySource::collect) reads the board and its
-/// configuration (which names the estimation field), the board's sprints that overlap the
-/// window with their issues and full changelogs, and the issues of the board's project
-/// updated since the window started. Issues are deduplicated by key.
+/// configuration, which names the estimation field. It then reads the board's sprints that
+/// overlap the window, with their issues and full changelogs, and the issues of the board's
+/// project updated since the window started. Issues are deduplicated by key.
 ///
 /// # Examples
 ///
@@ -76,7 +76,7 @@ impl JiraSource {
         self
     }
 
-    /// The boards this source reads.
+    /// Returns the boards this source reads.
     pub fn board_ids(&self) -> &[String] {
         &self.board_ids
     }
@@ -102,7 +102,7 @@ impl JiraSource {
             .fields(context.estimation_field)
             .expand_changelog(true);
 
-        // Kanban boards have no sprints; the Agile API answers them with an error.
+        // Kanban boards have no sprints; the Agile API returns an error for them.
         if board.kind != BoardKind::Kanban {
             let sprints: Vec<_> = self.client.board_sprints(board_id).try_collect().await?;
             for sprint in sprints

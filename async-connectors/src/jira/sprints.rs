@@ -105,7 +105,7 @@ impl JiraClient {
     /// # Errors
     ///
     /// Returns [`Error::Api`] (400 for a kanban board, which has no sprints) and
-    /// [`Error::Decode`] when the answer is not a sprint page.
+    /// [`Error::Decode`] when the response is not a sprint page.
     pub async fn board_sprints_page(
         &self,
         board_id: &str,

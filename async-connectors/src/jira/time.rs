@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer};
 
-/// The longest part of an invalid value that an error message repeats.
+/// The maximum number of characters of an invalid value that an error message repeats.
 const MAX_ECHO: usize = 64;
 
 /// A Jira timestamp or date that could not be parsed.

@@ -1,0 +1,360 @@
+//! Issue search over `/rest/api/3/search/jql` and how Jira errors are classified.
+
+#[path = "common/jira.rs"]
+mod common;
+
+use async_connectors::jira::{BASE_FIELDS, SearchRequest};
+use async_connectors::{Error, ErrorClass};
+use common::{basic_client, bearer_client, fixture, param, path, server};
+use futures::TryStreamExt;
+use mockito::Matcher;
+
+const SEARCH: &str = "/rest/api/3/search/jql";
+const JQL: &str = "project = PAY AND updated >= -7d";
+
+fn api_error(error: &Error) -> &async_connectors::ApiError {
+    match error {
+        Error::Api(error) => error,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn search_follows_next_page_token() {
+    let mut server = server().await;
+    let fields = format!("{},customfield_10016", BASE_FIELDS.join(","));
+    let first = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_header("authorization", common::basic_header().as_str())
+        .match_query(Matcher::AllOf(vec![
+            param("jql", JQL),
+            param("fields", &fields),
+            param("expand", "changelog"),
+            param("maxResults", "100"),
+        ]))
+        .with_body(fixture("search_page_1.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let second = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::AllOf(vec![
+            param("jql", JQL),
+            param("nextPageToken", "CAEaAggB"),
+        ]))
+        .with_body(fixture("search_page_2.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let client = basic_client(&server);
+    let request = SearchRequest::new(JQL)
+        .fields(["customfield_10016"])
+        .expand_changelog(true);
+    let issues: Vec<_> = client.search(request).try_collect().await.expect("search");
+
+    let keys: Vec<&str> = issues.iter().map(|issue| issue.key.as_str()).collect();
+    assert_eq!(keys, ["PAY-101", "PAY-102", "PAY-103"]);
+    assert!(issues[1].fields.assignee.is_none());
+    assert_eq!(
+        issues[2].fields.resolutiondate.map(|at| at.to_rfc3339()),
+        Some("2026-03-06T16:45:00+00:00".to_owned())
+    );
+    first.assert_async().await;
+    second.assert_async().await;
+}
+
+#[tokio::test]
+async fn search_empty_result() {
+    let mut server = server().await;
+    let mock = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_body(fixture("search_empty.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let client = basic_client(&server);
+    let issues: Vec<_> = client
+        .search(SearchRequest::new("project = NONE"))
+        .try_collect()
+        .await
+        .expect("search");
+
+    assert!(issues.is_empty());
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn search_page_stops_on_is_last_despite_token() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_body(r#"{"issues": [], "nextPageToken": "stale", "isLast": true}"#)
+        .create_async()
+        .await;
+
+    let page = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect("page");
+    assert_eq!(page.next, None);
+}
+
+#[tokio::test]
+async fn removed_search_410_names_replacement() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(410)
+        .with_header("x-arequestid", "a1b2c3")
+        .with_body(r#"{"errorMessages":["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."]}"#)
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("410");
+
+    let api = api_error(&error);
+    assert_eq!(api.class, ErrorClass::Gone);
+    assert_eq!(api.status, 410);
+    let text = error.to_string();
+    assert!(
+        text.contains("`/rest/api/3/search` to `/rest/api/3/search/jql`"),
+        "{text}"
+    );
+    assert!(text.contains("[request id a1b2c3]"), "{text}");
+}
+
+#[tokio::test]
+async fn rate_limited_then_success() {
+    let mut server = server().await;
+    let limited = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(429)
+        .with_header("retry-after", "0")
+        .with_header("ratelimit-reason", "jira-burst-based")
+        .with_header("x-arequestid", "rl-1")
+        .expect(1)
+        .create_async()
+        .await;
+    let ok = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_body(fixture("search_page_2.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let client = basic_client(&server);
+    let request = SearchRequest::new(JQL);
+    // NOTE: the shared HttpClient may retry 429s itself. Either way one 429 and one
+    // success reach the server, and a 429 that reaches the caller must be classified.
+    let page = match client.search_page(&request, None).await {
+        Ok(page) => page,
+        Err(error) => {
+            assert!(error.is_rate_limited(), "{error}");
+            assert_eq!(error.retry_after(), Some(std::time::Duration::ZERO));
+            assert_eq!(error.request_id(), Some("rl-1"));
+            let text = error.to_string();
+            assert!(
+                text.contains("RateLimit-Reason: jira-burst-based"),
+                "{text}"
+            );
+            assert!(text.contains("Retry-After: 0"), "{text}");
+            client
+                .search_page(&request, None)
+                .await
+                .expect("second try")
+        }
+    };
+
+    assert_eq!(page.items.len(), 1);
+    limited.assert_async().await;
+    ok.assert_async().await;
+}
+
+#[tokio::test]
+async fn unauthorized_envelope_keeps_request_id() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(401)
+        .with_header("x-arequestid", "req-401")
+        .with_header("content-type", "application/json")
+        .with_body(r#"{"errorMessages":["You are not authenticated. Authentication required to perform this operation."],"errors":{}}"#)
+        .create_async()
+        .await;
+
+    let error = bearer_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("401");
+
+    let api = api_error(&error);
+    assert_eq!(api.class, ErrorClass::Unauthorized);
+    assert!(error.is_auth());
+    assert!(api.needs_reauthorization());
+    assert_eq!(error.request_id(), Some("req-401"));
+    assert_eq!(api.endpoint, SEARCH);
+    assert!(error.to_string().contains("You are not authenticated"));
+}
+
+#[tokio::test]
+async fn not_found_envelope_keeps_fields() {
+    let mut server = server().await;
+    server
+        .mock("GET", path("/rest/api/3/issue/PAY-404/changelog").as_str())
+        .match_query(Matcher::Any)
+        .with_status(404)
+        .with_header("x-arequestid", "req-404")
+        .with_body(r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{"issueKey":"unknown"}}"#)
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .changelog("PAY-404")
+        .await
+        .expect_err("404");
+
+    let api = api_error(&error);
+    assert_eq!(api.class, ErrorClass::NotFound);
+    assert_eq!(api.request_id.as_deref(), Some("req-404"));
+    assert_eq!(api.endpoint, "/rest/api/3/issue/{issueIdOrKey}/changelog");
+    let message = api.message.as_deref().expect("message");
+    assert!(message.contains("does not exist"), "{message}");
+    assert!(message.contains("issueKey: unknown"), "{message}");
+}
+
+#[tokio::test]
+async fn non_json_502_keeps_status() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(502)
+        .with_header("content-type", "text/html")
+        .with_header("x-arequestid", "req-502")
+        .with_body("<html><body>Bad Gateway</body></html>")
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("502");
+
+    let api = api_error(&error);
+    assert_eq!(api.status, 502);
+    assert_eq!(api.class, ErrorClass::Server);
+    assert!(api.is_retryable());
+    assert_eq!(api.request_id.as_deref(), Some("req-502"));
+}
+
+#[tokio::test]
+async fn malformed_json_is_decode_error() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_header("x-arequestid", "req-bad")
+        .with_body(r#"{"issues": [{"id": "1", "key": "PAY-1", "fields": {"#)
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("malformed");
+
+    match &error {
+        Error::Decode {
+            provider,
+            endpoint,
+            status,
+            request_id,
+            ..
+        } => {
+            assert_eq!(*provider, "jira");
+            assert_eq!(endpoint, SEARCH);
+            assert_eq!(*status, 200);
+            assert_eq!(request_id.as_deref(), Some("req-bad"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn garbage_timestamp_is_decode_error() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_body(r#"{"isLast": true, "issues": [{"id": "1", "key": "PAY-1", "fields": {"created": "last tuesday", "updated": "2026-03-01T00:00:00.000+0000"}}]}"#)
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("bad timestamp");
+
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    let source = std::error::Error::source(&error)
+        .expect("source")
+        .to_string();
+    assert!(
+        source.contains("invalid Jira timestamp `last tuesday`"),
+        "{source}"
+    );
+}
+
+#[tokio::test]
+async fn secrets_absent_from_debug_and_errors() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(401)
+        .with_body(r#"{"errorMessages":["Unauthorized"]}"#)
+        .create_async()
+        .await;
+
+    let basic = basic_client(&server);
+    let bearer = bearer_client(&server);
+    let basic_error = basic
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("401");
+    let bearer_error = bearer
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("401");
+
+    let outputs = [
+        format!("{basic:?}"),
+        format!("{bearer:?}"),
+        format!("{basic_error:?}"),
+        format!("{basic_error}"),
+        format!("{bearer_error:?}"),
+        format!("{bearer_error}"),
+    ];
+    let encoded = common::basic_header();
+    for output in &outputs {
+        assert!(!output.contains(common::API_TOKEN), "{output}");
+        assert!(!output.contains(common::ACCESS_TOKEN), "{output}");
+        assert!(!output.contains(common::EMAIL), "{output}");
+        assert!(
+            !output.contains(encoded.trim_start_matches("Basic ")),
+            "{output}"
+        );
+    }
+    assert!(outputs[0].contains("REDACTED"), "{}", outputs[0]);
+}
