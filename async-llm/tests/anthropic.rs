@@ -94,7 +94,85 @@ async fn rate_limit_keeps_retry_after() {
 }
 
 #[tokio::test]
+async fn rate_limit_retried_then_success() {
+    let mut server = mockito::Server::new_async().await;
+    let limited = server
+        .mock("POST", "/v1/messages")
+        .with_status(429)
+        .with_header("retry-after", "0")
+        .with_body(fixture("anthropic/error_rate_limit.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let success = server
+        .mock("POST", "/v1/messages")
+        .with_status(200)
+        .with_header("request-id", "req_011FixtureOk")
+        .with_body(fixture("anthropic/message_ok.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let response = anthropic(&server)
+        .complete(&request())
+        .await
+        .expect("the retry succeeds");
+
+    limited.assert_async().await;
+    success.assert_async().await;
+    assert_eq!(response.request_id.as_deref(), Some("req_011FixtureOk"));
+}
+
+#[tokio::test]
+async fn overloaded_retried_then_success() {
+    let mut server = mockito::Server::new_async().await;
+    let overloaded = server
+        .mock("POST", "/v1/messages")
+        .with_status(529)
+        .with_body(fixture("anthropic/error_overloaded.json"))
+        .expect(2)
+        .create_async()
+        .await;
+    let success = server
+        .mock("POST", "/v1/messages")
+        .with_status(200)
+        .with_body(fixture("anthropic/message_ok.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let response = anthropic(&server).complete(&request()).await;
+
+    overloaded.assert_async().await;
+    success.assert_async().await;
+    assert!(response.is_ok(), "{response:?}");
+}
+
+#[tokio::test]
+async fn server_error_not_resent() {
+    let mut server = mockito::Server::new_async().await;
+    let failing = server
+        .mock("POST", "/v1/messages")
+        .with_status(500)
+        .with_body(
+            r#"{"type":"error","error":{"type":"api_error","message":"Internal server error"}}"#,
+        )
+        .expect(1)
+        .create_async()
+        .await;
+
+    let error = anthropic(&server)
+        .complete(&request())
+        .await
+        .expect_err("500");
+
+    failing.assert_async().await;
+    assert!(matches!(error, Error::Server { .. }), "{error:?}");
+}
+
+#[tokio::test]
 async fn overloaded_is_retryable() {
+    // Every attempt is overloaded, so the last answer is returned as the error.
     let error = error_for(529, &[], &fixture("anthropic/error_overloaded.json")).await;
 
     assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");

@@ -10,9 +10,6 @@ use crate::{Error, ProviderContext};
 /// period, so waiting minutes does not help.
 const SPEND_LIMIT_CODE: &str = "enforced_spend_limit_reached";
 
-/// The longest `retry-after` honoured, in seconds; the vendor SDKs ignore longer values.
-const MAX_RETRY_AFTER_SECS: u64 = 60;
-
 /// The error body: `{"type":"error","error":{"type":..,"message":..},"request_id":..}`.
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -42,10 +39,9 @@ pub(crate) struct ErrorResponse<'a> {
     pub(crate) body: &'a [u8],
     /// The `request-id` header, if present.
     pub(crate) request_id: Option<&'a str>,
-    /// The `retry-after-ms` header, if present.
-    pub(crate) retry_after_ms: Option<&'a str>,
-    /// The `retry-after` header, if present.
-    pub(crate) retry_after: Option<&'a str>,
+    /// The delay the server asked for, as the HTTP client parsed it from `retry-after-ms`
+    /// or `retry-after`.
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// Classifies a non-2xx Messages API response.
@@ -74,7 +70,7 @@ pub(crate) fn classify(response: ErrorResponse<'_>) -> Error {
             .with_request_id(request_id)
             .with_provider_error(kind.clone(), message.clone()),
     );
-    let retry_after = retry_delay(response.retry_after_ms, response.retry_after);
+    let retry_after = response.retry_after;
 
     let class = kind
         .as_deref()
@@ -153,27 +149,6 @@ fn is_context_overflow(message: Option<&str>) -> bool {
     message.contains("prompt is too long") || message.contains("exceed context limit")
 }
 
-/// Reads the delay from `retry-after-ms`, else `retry-after` in whole seconds.
-///
-/// Delays above 60 seconds are ignored, as the vendor SDKs do, so a misconfigured proxy
-/// cannot park a caller for hours. An HTTP-date `retry-after` is not parsed.
-pub(crate) fn retry_delay(
-    retry_after_ms: Option<&str>,
-    retry_after: Option<&str>,
-) -> Option<Duration> {
-    let max = Duration::from_secs(MAX_RETRY_AFTER_SECS);
-    let from_ms = retry_after_ms
-        .and_then(|value| value.trim().parse::<f64>().ok())
-        .filter(|millis| millis.is_finite() && *millis >= 0.0)
-        .map(|millis| Duration::from_secs_f64(millis / 1000.0));
-    let delay = from_ms.or_else(|| {
-        retry_after
-            .and_then(|value| value.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-    })?;
-    (delay <= max).then_some(delay)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,7 +158,6 @@ mod tests {
             status,
             body: body.as_bytes(),
             request_id: Some("req_hdr"),
-            retry_after_ms: None,
             retry_after: None,
         }
     }
@@ -275,25 +249,9 @@ mod tests {
     fn rate_limit_keeps_retry_after() {
         let body = envelope("rate_limit_error", "slow down");
         let mut input = response(429, &body);
-        input.retry_after = Some("7");
+        input.retry_after = Some(Duration::from_secs(7));
         let error = classify(input);
         assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
         assert!(error.is_retryable());
-    }
-
-    #[test]
-    fn retry_delay_prefers_milliseconds() {
-        assert_eq!(
-            retry_delay(Some("1500"), Some("9")),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(retry_delay(None, Some("3")), Some(Duration::from_secs(3)));
-        assert_eq!(retry_delay(None, Some("3600")), None);
-        assert_eq!(retry_delay(Some("-5"), None), None);
-        assert_eq!(
-            retry_delay(None, Some("Wed, 21 Oct 2026 07:28:00 GMT")),
-            None
-        );
-        assert_eq!(retry_delay(None, None), None);
     }
 }

@@ -1,8 +1,9 @@
 //! The Anthropic Messages API.
 //!
 //! [`AnthropicModel`] sends `POST {base}/v1/messages` through the SDK's
-//! [`HttpClient`], so the egress allowlist, timeouts and retries of 429 and 5xx answers
-//! (529 included) apply. The request and response mapping are pure functions in `wire`,
+//! [`HttpClient`], so the egress allowlist, timeouts and the client's retries apply; the
+//! request is marked retry-safe, so 429 and 529 answers are retried with backoff that
+//! honours `retry-after`. The request and response mapping are pure functions in `wire`,
 //! and error classification is a pure function in `errors`, so both are unit-tested
 //! without a server.
 
@@ -97,18 +98,19 @@ impl AnthropicModel {
         }
     }
 
-    fn api_request(&self, body: Vec<u8>) -> Result<ApiRequest, Error> {
+    fn api_request(&self, body: Vec<u8>) -> ApiRequest {
         let version = HeaderName::from_static("anthropic-version");
         let key = HeaderName::from_static("x-api-key");
 
-        // A Messages call that failed with 429, 529 or another 5xx was not processed, so
-        // sending it again cannot produce a second answer; this lets the client retry it.
-        Ok(ApiRequest::post(PROVIDER, OPERATION, self.endpoint.clone())
+        // Anthropic rejects a request with 429 or 529 before processing it, so the client
+        // may resend it on those; the request stays non-idempotent, so a 500 or a timeout,
+        // which may follow a processed (and billed) request, is not resent.
+        ApiRequest::post(PROVIDER, OPERATION, self.endpoint.clone())
             .header(version, HeaderValue::from_static(API_VERSION))
             .secret_header(key, self.api_key.clone())
             .json_body(body)
-            .idempotent(true)
-            .timeout(self.timeout))
+            .retry_safe(true)
+            .timeout(self.timeout)
     }
 }
 
@@ -120,12 +122,13 @@ impl LanguageModel for AnthropicModel {
             Error::InvalidConfig(format!("could not encode the request body: {source}"))
         })?;
 
-        let response = self.http.send(self.api_request(body)?).await?;
+        let response = self.http.send(self.api_request(body)).await?;
         let request_id = response.request_id().map(str::to_owned);
         tracing::debug!(
             provider = PROVIDER,
             model = %self.model,
             status = response.status(),
+            attempts = response.attempts(),
             request_id = request_id.as_deref().unwrap_or(""),
             "messages.create answered"
         );
@@ -135,8 +138,7 @@ impl LanguageModel for AnthropicModel {
                 status: response.status(),
                 body: response.body(),
                 request_id: request_id.as_deref(),
-                retry_after_ms: response.header("retry-after-ms"),
-                retry_after: response.header("retry-after"),
+                retry_after: response.retry_after(),
             }));
         }
 

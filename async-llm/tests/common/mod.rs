@@ -4,6 +4,7 @@
 
 use std::io;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_core::http::{EgressPolicy, HttpClient};
 use async_llm::AnthropicModel;
@@ -21,9 +22,15 @@ pub(crate) fn fixture(path: &str) -> String {
     std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("fixture {full}: {error}"))
 }
 
-/// A client that may reach local mock servers over plain HTTP.
+/// A client that may reach local mock servers over plain HTTP, retrying within
+/// milliseconds and giving up at once when a server asks for a wait over 100 ms.
 pub(crate) fn loopback_client() -> HttpClient {
-    HttpClient::new(EgressPolicy::default().allow_insecure_loopback_for_testing())
+    HttpClient::builder()
+        .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .retry_base_delay(Duration::from_millis(1))
+        .retry_max_delay(Duration::from_millis(5))
+        .max_retry_after(Duration::from_millis(100))
+        .build()
         .expect("client builds")
 }
 
