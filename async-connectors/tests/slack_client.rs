@@ -1,4 +1,5 @@
 //! Error classification, `chat.postMessage` and secret handling of the Slack client.
+#![cfg(feature = "slack")]
 
 #[path = "common/slack.rs"]
 mod support;

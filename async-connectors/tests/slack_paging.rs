@@ -1,4 +1,5 @@
 //! Cursor pagination of the Slack read methods against a local mock server.
+#![cfg(feature = "slack")]
 
 #[path = "common/slack.rs"]
 mod support;

@@ -1,4 +1,5 @@
 //! `SlackSource::collect` against a local mock server.
+#![cfg(feature = "slack")]
 
 #[path = "common/slack.rs"]
 mod support;

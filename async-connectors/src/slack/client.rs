@@ -18,8 +18,8 @@ pub(crate) const PROVIDER: &str = "slack";
 
 /// A client for the Slack Web API methods the SDK uses.
 ///
-/// Every call goes through the shared [`HttpClient`], so the egress policy, timeouts and
-/// retries apply. The bot token is sent only in the `Authorization` header and never
+/// Every call goes through the shared [`HttpClient`], so its egress policy, timeouts and
+/// retry rules apply. The bot token is sent only in the `Authorization` header and never
 /// appears in `Debug` output or errors. Cloning is cheap.
 ///
 /// # Examples
@@ -110,7 +110,7 @@ impl SlackClient {
     }
 }
 
-/// Builds a [`SlackClient`]; errors are reported by [`SlackClientBuilder::build`].
+/// Builds a [`SlackClient`]. Invalid settings are reported by [`SlackClientBuilder::build`].
 #[derive(Default)]
 #[must_use]
 pub struct SlackClientBuilder {
