@@ -172,7 +172,7 @@ async fn server_error_not_resent() {
 
 #[tokio::test]
 async fn overloaded_is_retryable() {
-    // Every attempt is overloaded, so the last answer is returned as the error.
+    // Every attempt is overloaded, so the last response becomes the error.
     let error = error_for(529, &[], &fixture("anthropic/error_overloaded.json")).await;
 
     assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");

@@ -1,7 +1,8 @@
 //! The API key stays out of logs, `Debug` output and errors.
 //!
-//! This test has its own binary because `tracing` caches per call site whether anyone
-//! listens; a test running in parallel without a subscriber could hide the log lines.
+//! This test has its own binary because `tracing` caches per call site whether any
+//! subscriber listens. A test running in parallel without a subscriber could hide the
+//! log lines.
 
 mod common;
 

@@ -8,7 +8,8 @@ use async_core::ids::{PersonId, RepositoryId, TeamId, WorkItemKey};
 use async_core::model::Team;
 use async_llm::tasks::standup::{
     BlockerFact, BlockerSource, CodeFacts, Evidence, PersonFacts, Progress, PullRequestFact,
-    PullRequestStatus, StandupFacts, StandupOptions, WorkFacts, WorkItemFact, write_standup,
+    PullRequestStatus, ReviewFact, StandupFacts, StandupOptions, WorkFacts, WorkItemFact,
+    write_standup,
 };
 use async_llm::{Error, OfflineModel};
 use async_policy::{
@@ -60,7 +61,7 @@ fn work() -> WorkFacts {
                 url: Some("https://acme.atlassian.net/browse/PAY-12".into()),
                 status: "Done".into(),
                 progress: Progress::Done,
-                updated_at: day(3),
+                updated_at: Some(day(3)),
             },
             WorkItemFact {
                 key: WorkItemKey::new("PAY-13"),
@@ -68,7 +69,7 @@ fn work() -> WorkFacts {
                 url: Some("https://acme.atlassian.net/browse/PAY-13".into()),
                 status: "In Progress".into(),
                 progress: Progress::InProgress,
-                updated_at: day(3),
+                updated_at: Some(day(3)),
             },
         ],
     }
@@ -82,8 +83,16 @@ fn code() -> CodeFacts {
             title: "Retry refunds <safely>".into(),
             url: Some("https://github.com/acme/payments/pull/42".into()),
             status: PullRequestStatus::Open,
-            updated_at: day(2),
+            updated_at: Some(day(2)),
             work_items: vec![WorkItemKey::new("PAY-13")],
+        }],
+        reviews: vec![ReviewFact {
+            repository: RepositoryId::new("acme/ledger"),
+            number: 7,
+            title: "Split the ledger export".into(),
+            url: Some("https://github.com/acme/ledger/pull/7".into()),
+            verdict: "approved".into(),
+            reviewed_at: Some(day(2)),
         }],
     }
 }
@@ -131,6 +140,9 @@ async fn offline_standup_from_approved_facts() {
     let markdown = &standup.markdown;
     assert!(markdown.contains("## Dana\n**Done**\n- [PAY-12](https://acme.atlassian.net/browse/PAY-12) Fix refund rounding (Done)"));
     assert!(markdown.contains("**In progress**\n- [PAY-13]"));
+    assert!(markdown.contains(
+        "- Reviewed [acme/ledger#7](https://github.com/acme/ledger/pull/7) Split the ledger export (approved)"
+    ));
     assert!(markdown.contains("## Lee"));
     assert!(markdown.contains(
         "## Team blockers\n- **Lee**: Waiting on the security review of the refund API — evidence: \

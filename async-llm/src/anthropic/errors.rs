@@ -46,8 +46,8 @@ pub(crate) struct ErrorResponse<'a> {
 
 /// Classifies a non-2xx Messages API response.
 ///
-/// The envelope's error type decides when the body has one; otherwise the status does, so
-/// a proxy's HTML or an empty body still yields the right class with its status.
+/// The envelope's error type decides when the body has one. Otherwise the status decides,
+/// so a proxy's HTML or an empty body still yields the right class with its status.
 pub(crate) fn classify(response: ErrorResponse<'_>) -> Error {
     let envelope = serde_json::from_slice::<Envelope>(response.body).ok();
     let (kind, message, detail_code, body_request_id) = match envelope {

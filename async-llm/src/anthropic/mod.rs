@@ -2,7 +2,7 @@
 //!
 //! [`AnthropicModel`] sends `POST {base}/v1/messages` through the SDK's
 //! [`HttpClient`], so the egress allowlist, timeouts and the client's retries apply; the
-//! request is marked retry-safe, so 429 and 529 answers are retried with backoff that
+//! request is marked retry-safe, so 429 and 529 responses are retried with backoff that
 //! honours `retry-after`. The request and response mapping are pure functions in `wire`,
 //! and error classification is a pure function in `errors`, so both are unit-tested
 //! without a server.
@@ -40,8 +40,8 @@ const API_VERSION: &str = "2023-06-01";
 /// The context window of current Claude models, in tokens.
 const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 
-/// The per-request timeout; the official SDKs default to ten minutes for non-streaming
-/// calls because long answers take that long.
+/// The per-request timeout. The official SDKs default to ten minutes for non-streaming
+/// calls because long completions take that long.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A Claude model reached through the Anthropic Messages API.
@@ -103,8 +103,8 @@ impl AnthropicModel {
         let key = HeaderName::from_static("x-api-key");
 
         // Anthropic rejects a request with 429 or 529 before processing it, so the client
-        // may resend it on those; the request stays non-idempotent, so a 500 or a timeout,
-        // which may follow a processed (and billed) request, is not resent.
+        // may resend it on those. The request stays non-idempotent because a 500 or a
+        // timeout may follow a processed (and billed) request, which must not be resent.
         ApiRequest::post(PROVIDER, OPERATION, self.endpoint.clone())
             .header(version, HeaderValue::from_static(API_VERSION))
             .secret_header(key, self.api_key.clone())

@@ -23,7 +23,7 @@ pub(crate) fn fixture(path: &str) -> String {
 }
 
 /// A client that may reach local mock servers over plain HTTP, retrying within
-/// milliseconds and giving up at once when a server asks for a wait over 100 ms.
+/// milliseconds and giving up at once when a server requests a wait over 100 ms.
 pub(crate) fn loopback_client() -> HttpClient {
     HttpClient::builder()
         .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
@@ -34,7 +34,7 @@ pub(crate) fn loopback_client() -> HttpClient {
         .expect("client builds")
 }
 
-/// An Anthropic model pointed at `server`.
+/// Builds an Anthropic model that sends to `server`.
 pub(crate) fn anthropic(server: &mockito::ServerGuard) -> AnthropicModel {
     AnthropicModel::builder(SecretString::from(API_KEY), MODEL)
         .base_url(server.url())

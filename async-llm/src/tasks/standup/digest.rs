@@ -8,30 +8,36 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::facts::{BlockerFact, CodeFacts, Progress, PullRequestFact, WorkFacts, WorkItemFact};
+use super::facts::{
+    BlockerFact, CodeFacts, Progress, PullRequestFact, ReviewFact, WorkFacts, WorkItemFact,
+};
 
-/// A finished or ongoing piece of work: a work item or a pull request.
+/// A finished or ongoing piece of work: a work item, a pull request or a review.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Entry {
     /// A work item.
     Item(WorkItemFact),
     /// A pull request.
     Pull(PullRequestFact),
+    /// A review of someone else's pull request.
+    Review(ReviewFact),
 }
 
 impl Entry {
-    pub(crate) fn updated_at(&self) -> DateTime<Utc> {
+    pub(crate) fn updated_at(&self) -> Option<DateTime<Utc>> {
         match self {
             Entry::Item(item) => item.updated_at,
             Entry::Pull(pull) => pull.updated_at,
+            Entry::Review(review) => review.reviewed_at,
         }
     }
 
-    /// The reference readers search for (`PAY-12`, `acme/payments#42`).
+    /// Returns the reference readers search for (`PAY-12`, `acme/payments#42`).
     pub(crate) fn reference(&self) -> String {
         match self {
             Entry::Item(item) => item.key.to_string(),
             Entry::Pull(pull) => pull.reference(),
+            Entry::Review(review) => review.reference(),
         }
     }
 
@@ -39,6 +45,7 @@ impl Entry {
         match self {
             Entry::Item(item) => item.url.as_deref(),
             Entry::Pull(pull) => pull.url.as_deref(),
+            Entry::Review(review) => review.url.as_deref(),
         }
     }
 
@@ -46,15 +53,22 @@ impl Entry {
         match self {
             Entry::Item(item) => &item.title,
             Entry::Pull(pull) => &pull.title,
+            Entry::Review(review) => &review.title,
         }
     }
 
-    /// The status as shown next to the title (`In Review`, `merged`).
+    /// Returns the status shown next to the title (`In Review`, `merged`, `approved`).
     pub(crate) fn status(&self) -> &str {
         match self {
             Entry::Item(item) => &item.status,
             Entry::Pull(pull) => pull.status.as_str(),
+            Entry::Review(review) => &review.verdict,
         }
+    }
+
+    /// Returns the timestamp used for ordering. Facts without a time sort as the oldest.
+    fn sort_time(&self) -> i64 {
+        self.updated_at().map_or(i64::MIN, |at| at.timestamp())
     }
 }
 
@@ -99,6 +113,9 @@ impl PersonDigest {
                 in_progress.push(Entry::Pull(pull.clone()));
             }
         }
+        for review in code.map(|code| code.reviews.as_slice()).unwrap_or_default() {
+            done.push(Entry::Review(review.clone()));
+        }
 
         sort_entries(&mut done);
         sort_entries(&mut in_progress);
@@ -117,7 +134,7 @@ impl PersonDigest {
 }
 
 fn sort_entries(entries: &mut [Entry]) {
-    entries.sort_by_key(|entry| (Reverse(entry.updated_at()), entry.reference()));
+    entries.sort_by_key(|entry| (Reverse(entry.sort_time()), entry.reference()));
 }
 
 /// The facts of one standup after the token budget was applied.
@@ -152,7 +169,7 @@ impl Digest {
         let mut keyed = Vec::new();
         for (person, digest) in self.people.iter().enumerate() {
             for (index, entry) in digest.done.iter().enumerate() {
-                let at = entry.updated_at().timestamp();
+                let at = entry.sort_time();
                 keyed.push((
                     (0, at),
                     FactRef {
@@ -163,7 +180,7 @@ impl Digest {
                 ));
             }
             for (index, entry) in digest.in_progress.iter().enumerate() {
-                let at = entry.updated_at().timestamp();
+                let at = entry.sort_time();
                 keyed.push((
                     (1, at),
                     FactRef {

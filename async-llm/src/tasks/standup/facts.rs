@@ -6,7 +6,7 @@ use async_core::model::{PullRequest, PullRequestState, StatusCategory, WorkItem}
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Where a work item stands.
+/// The progress of a work item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
@@ -29,10 +29,11 @@ pub struct WorkItemFact {
     pub url: Option<String>,
     /// The status name as the tracker shows it (`In Review`).
     pub status: String,
-    /// Where the item stands.
+    /// The item's progress.
     pub progress: Progress,
-    /// When the item last changed; older finished items are dropped first.
-    pub updated_at: DateTime<Utc>,
+    /// When the item last changed, if known. Older facts are dropped first when the
+    /// prompt is over budget, and facts without a time go before any dated one.
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl From<&WorkItem> for WorkItemFact {
@@ -50,7 +51,7 @@ impl From<&WorkItem> for WorkItemFact {
             url: item.url.clone(),
             status: item.status.clone(),
             progress,
-            updated_at: item.updated_at,
+            updated_at: Some(item.updated_at),
         }
     }
 }
@@ -77,7 +78,7 @@ pub enum PullRequestStatus {
 }
 
 impl PullRequestStatus {
-    /// The lowercase word used in prompts and rendered standups.
+    /// Returns the lowercase word used in prompts and rendered standups.
     pub fn as_str(self) -> &'static str {
         match self {
             PullRequestStatus::Draft => "draft",
@@ -106,14 +107,15 @@ pub struct PullRequestFact {
     pub url: Option<String>,
     /// Draft, open, merged or closed.
     pub status: PullRequestStatus,
-    /// When the pull request last changed; older finished ones are dropped first.
-    pub updated_at: DateTime<Utc>,
+    /// When the pull request last changed, if known; older facts are dropped first when
+    /// the prompt is over budget.
+    pub updated_at: Option<DateTime<Utc>>,
     /// Work item keys the pull request mentions.
     pub work_items: Vec<WorkItemKey>,
 }
 
 impl PullRequestFact {
-    /// The reference readers search for: `owner/name#number`.
+    /// Returns the reference readers search for: `owner/name#number`.
     pub fn reference(&self) -> String {
         format!("{}#{}", self.repository, self.number)
     }
@@ -133,17 +135,43 @@ impl From<&PullRequest> for PullRequestFact {
             title: pull.title.clone(),
             url: pull.url.clone(),
             status,
-            updated_at: pull.updated_at,
+            updated_at: Some(pull.updated_at),
             work_items: pull.work_items.clone(),
         }
     }
 }
 
-/// One person's pull requests for a standup.
+/// A review the person gave on someone else's pull request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewFact {
+    /// The repository of the reviewed pull request, as `owner/name`.
+    pub repository: RepositoryId,
+    /// The number of the reviewed pull request.
+    pub number: u64,
+    /// The title of the reviewed pull request.
+    pub title: String,
+    /// The pull request's page, if known.
+    pub url: Option<String>,
+    /// The verdict of the latest review (`approved`, `changes requested`, `commented`).
+    pub verdict: String,
+    /// When the latest review was submitted.
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+impl ReviewFact {
+    /// Returns the reference readers search for: `owner/name#number`.
+    pub fn reference(&self) -> String {
+        format!("{}#{}", self.repository, self.number)
+    }
+}
+
+/// One person's pull requests and reviews for a standup.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CodeFacts {
-    /// The pull requests, in any order; the prompt orders them.
+    /// The person's pull requests, in any order; the prompt orders them.
     pub pull_requests: Vec<PullRequestFact>,
+    /// Reviews the person gave on others' pull requests; they count as done work.
+    pub reviews: Vec<ReviewFact>,
 }
 
 /// Where a blocker was found; it decides which data category must approve it.
@@ -182,7 +210,7 @@ impl Evidence {
 pub struct BlockerFact {
     /// One line saying what is blocked and by what.
     pub summary: String,
-    /// Where the blocker was found.
+    /// The kind of record the blocker was found in.
     pub source: BlockerSource,
     /// When the blocker started, if known.
     pub since: Option<DateTime<Utc>>,
@@ -204,10 +232,7 @@ mod tests {
             title: "Retry refunds".into(),
             url: None,
             status: PullRequestStatus::Open,
-            updated_at: Utc
-                .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
-                .single()
-                .expect("valid"),
+            updated_at: Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).single(),
             work_items: Vec::new(),
         };
         assert_eq!(fact.reference(), "acme/payments#42");

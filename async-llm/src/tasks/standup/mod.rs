@@ -4,10 +4,10 @@
 //!
 //! [`StandupFacts`] is built only from [`Authorized`] parts, which only the policy's
 //! `Guard` can create, so facts that did not pass the policy cannot be passed in.
-//! [`write_standup`] also checks each part's approval: it must be for the standup's viewer,
+//! [`write_standup`] also checks each part's approval. It must be for the standup's viewer,
 //! for [`Purpose::Standup`], for the person it is filed under, and for the category of its
-//! slot (work items need work approval, pull requests code approval, and each blocker the
-//! category of its source, so chat blockers need chat approval).
+//! slot. Work items need work approval and pull requests code approval. Each blocker needs
+//! the category of its source, so chat blockers need chat approval.
 //!
 //! The approved facts are then sorted into a digest and fitted to a token budget: when the
 //! prompt would exceed it, finished work is dropped first (oldest first), then ongoing
@@ -20,6 +20,7 @@
 
 mod digest;
 mod facts;
+mod insights;
 mod prompt;
 mod render;
 
@@ -30,7 +31,7 @@ use async_policy::{Authorized, DataCategory, Purpose, Scope};
 
 pub use facts::{
     BlockerFact, BlockerSource, CodeFacts, Evidence, Progress, PullRequestFact, PullRequestStatus,
-    WorkFacts, WorkItemFact,
+    ReviewFact, WorkFacts, WorkItemFact,
 };
 
 use self::digest::{Digest, PersonDigest};
@@ -113,7 +114,7 @@ impl StandupFacts {
     }
 }
 
-/// How a standup is written.
+/// Settings for writing a standup.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct StandupOptions {
@@ -175,10 +176,12 @@ pub struct Standup {
 ///
 /// # Errors
 ///
-/// Returns [`Error::AuthorizationMismatch`] when a part was approved for another viewer,
-/// purpose, person or category; [`Error::InvalidConfig`] when the token budget cannot hold
-/// even the prompt's fixed text; [`Error::EmptyOutput`] when the model wrote nothing; and
-/// any error of [`LanguageModel::complete`].
+/// - [`Error::AuthorizationMismatch`] when a part was approved for another viewer,
+///   purpose, person or category.
+/// - [`Error::InvalidConfig`] when the token budget cannot hold even the prompt's fixed
+///   text.
+/// - [`Error::EmptyOutput`] when the model wrote nothing.
+/// - Any error of [`LanguageModel::complete`].
 ///
 /// # Examples
 ///
@@ -309,7 +312,7 @@ fn check_approval(
     (viewer, scope, category, purpose): (&PersonId, &Scope, DataCategory, Purpose),
     expected: DataCategory,
 ) -> Result<(), Error> {
-    let who = &person.person;
+    let subject = &person.person;
     let problem = if viewer != &facts.viewer {
         Some(format!(
             "approved for viewer {viewer}, not {}",
@@ -317,8 +320,8 @@ fn check_approval(
         ))
     } else if purpose != Purpose::Standup {
         Some(format!("approved for the {purpose} purpose, not standup"))
-    } else if scope != &Scope::Individual(who.clone()) {
-        Some(format!("approved for another subject than {who}"))
+    } else if scope != &Scope::Individual(subject.clone()) {
+        Some(format!("approved for another subject than {subject}"))
     } else if category != expected {
         Some(format!(
             "approved as {category} data, but the slot needs {expected}"
@@ -328,7 +331,7 @@ fn check_approval(
     };
     match problem {
         Some(problem) => Err(Error::AuthorizationMismatch(format!(
-            "{slot} facts of {who} were {problem}; authorize them for this slot"
+            "{slot} facts of {subject} were {problem}; authorize them for this slot"
         ))),
         None => Ok(()),
     }

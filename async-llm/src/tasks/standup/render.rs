@@ -73,8 +73,12 @@ fn list_or_nothing(items: Vec<String>) -> Vec<String> {
 
 fn entry_line(entry: &Entry) -> String {
     let reference = link(&entry.reference(), entry.url());
+    let action = match entry {
+        Entry::Review(_) => "Reviewed ",
+        Entry::Item(_) | Entry::Pull(_) => "",
+    };
     format!(
-        "- {reference} {} ({})",
+        "- {action}{reference} {} ({})",
         escape(entry.title()),
         escape(entry.status())
     )

@@ -29,7 +29,7 @@ fn item(key: &str, progress: Progress, updated: u32) -> WorkItemFact {
             Progress::ToDo => "To Do".into(),
         },
         progress,
-        updated_at: day(updated),
+        updated_at: Some(day(updated)),
     }
 }
 
@@ -40,7 +40,7 @@ fn pull(number: u64, status: PullRequestStatus, updated: u32) -> PullRequestFact
         title: format!("Change {number} & more"),
         url: Some(format!("https://github.com/acme/payments/pull/{number}")),
         status,
-        updated_at: day(updated),
+        updated_at: Some(day(updated)),
         work_items: vec![WorkItemKey::new("PAY-12")],
     }
 }
@@ -74,6 +74,7 @@ fn dana() -> PersonDigest {
             pull(41, PullRequestStatus::Merged, 19),
             pull(42, PullRequestStatus::Open, 22),
         ],
+        reviews: Vec::new(),
     };
     PersonDigest::new(
         "Dana",
