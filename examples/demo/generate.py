@@ -48,7 +48,7 @@ def jira_time(text):
 
 
 def agile_time(text):
-    """Jira Agile format: a colon offset; the demo site reports Central European Time."""
+    """Jira Agile format, with a colon in the offset. The demo site uses Central European Time."""
     local = at(text).astimezone(dt.timezone(dt.timedelta(hours=1)))
     return local.strftime("%Y-%m-%dT%H:%M:%S.000+01:00")
 
@@ -77,7 +77,8 @@ def write_json(relative, value):
 
 
 # ---------------------------------------------------------------------------------------
-# People. `jira_email` is None when the Jira privacy setting hides the address.
+# People. The third item of `github` is the public profile e-mail, and the third item of
+# `jira` is None when the Jira privacy setting hides the address.
 
 PEOPLE = [
     dict(id="dana", name="Dana Whitfield", role="team lead", email="dana@acme.example",
@@ -91,7 +92,7 @@ PEOPLE = [
          jira=("5c4e2f0a9d8b7c6a5e4f3a21", "Morgan Okafor", "morgan.okafor@acme.example"),
          tz="Europe/London"),
     dict(id="lee", name="Lee Min-jun", role="engineer", email="minjun.lee@acme.example",
-         github=("minjun-lee", 6120384, None), commit_email="minjun.lee@acme.example",
+         github=("minjun-lee", 6120384, "MinJun.Lee@acme.example"), commit_email="minjun.lee@acme.example",
          slack=("U0LEEM03", "minjun", "Lee Min-jun", "Min-jun", "MinJun.Lee@acme.example"),
          jira=("6a1f3c5e7b9d2f4a6c8e0b13", "Lee Min-jun", None), tz="Asia/Seoul"),
     dict(id="priya", name="Priya Raghunathan", role="engineer",
@@ -264,10 +265,11 @@ def repository(name):
     return repo
 
 
-# Each pull request: (repo, number, author, title, state, draft, created, updated, closed,
-# merged, reviewers requested now, reviews, commits, comments, labels).
-# reviews: (reviewer, state, submitted, body); commits: (author or None, when, message,
-# email override); comments: (author, when, path, line, body, reply_to_index).
+# Each pull request is a dict. Its `reviews` are (reviewer, state, submitted, body).
+# Its `commits` are (author, when, message). The author None is a commit GitHub could not
+# link (sent with `author: null`), and "~person" is that person's commit which GitHub did
+# not link either but sends with `author: {}`. Its `comments` are (author, when, path,
+# line, body, index of the comment it replies to).
 PULLS = [
     dict(repo="payments-api", number=218, author="ingrid", draft=True, state="open",
          title="PAY-148: Idempotency keys for refund requests", branch="pay-148-refund-idempotency",
@@ -283,7 +285,8 @@ PULLS = [
          body="Allows capturing less than the authorised amount, once or several times.",
          requested=["tomas", "priya"], reviews=[], labels=["captures"],
          commits=[("yusuf", "2026-11-25T13:10", "Accept an amount on POST /v2/captures"),
-                  ("yusuf", "2026-11-25T17:25", "Reject captures above the remaining authorisation")],
+                  # Pushed from a machine whose commits GitHub did not link to an account.
+                  ("~yusuf", "2026-11-25T17:25", "Reject captures above the remaining authorisation")],
          comments=[]),
     dict(repo="payments-api", number=216, author="priya", draft=False, state="open",
          title="PAY-152: Ledger schema migration for refund idempotency",
@@ -297,17 +300,17 @@ PULLS = [
     dict(repo="payments-api", number=215, author="lee", draft=False, state="open",
          title="PAY-135: Enforce a 10 MB limit on dispute evidence uploads",
          branch="pay-135-evidence-limit",
-         created="2026-11-25T10:00", updated="2026-11-25T16:05",
+         created="2026-11-24T10:00", updated="2026-11-25T16:05",
          body="Rejects larger uploads with 413 before they reach object storage.",
          requested=[], labels=["disputes"],
-         reviews=[("priya", "CHANGES_REQUESTED", "2026-11-25T12:10",
+         reviews=[("priya", "CHANGES_REQUESTED", "2026-11-24T12:10",
                    "The limit should come from configuration, see inline."),
                   # GitHub files a reply to a review comment as a COMMENTED review.
                   ("lee", "COMMENTED", "2026-11-25T14:22", ""),
                   ("tomas", "APPROVED", "2026-11-25T16:00", "")],
-         commits=[("lee", "2026-11-25T09:45", "Limit dispute evidence uploads to 10 MB"),
+         commits=[("lee", "2026-11-24T09:45", "Limit dispute evidence uploads to 10 MB"),
                   ("lee", "2026-11-25T14:20", "Read the upload limit from configuration")],
-         comments=[("priya", "2026-11-25T12:08", "src/disputes/evidence.rs", 42,
+         comments=[("priya", "2026-11-24T12:08", "src/disputes/evidence.rs", 42,
                     "Could this limit come from `DisputeConfig` instead of a constant?", None),
                    ("lee", "2026-11-25T14:22", "src/disputes/evidence.rs", 42,
                     "Done, it now reads `max_evidence_bytes`.", 0)]),
@@ -409,9 +412,11 @@ PULLS = [
          comments=[]),
     dict(repo="checkout-web", number=87, author="bot", draft=False, state="open",
          title="Bump @acme/ui-kit from 4.2.0 to 4.3.1", branch="deps/npm/acme-ui-kit-4.3.1",
-         created="2026-11-23T06:00", updated="2026-11-23T06:00",
+         created="2026-11-23T06:00", updated="2026-11-23T09:30",
          body="Bumps @acme/ui-kit from 4.2.0 to 4.3.1.", requested=[], labels=["dependencies"],
-         reviews=[], commits=[("bot", "2026-11-23T05:59", "Bump @acme/ui-kit from 4.2.0 to 4.3.1")],
+         reviews=[("ingrid", "CHANGES_REQUESTED", "2026-11-23T09:30",
+                   "4.3 changes the Button API and breaks the order summary; let's stay on 4.2.")],
+         commits=[("bot", "2026-11-23T05:59", "Bump @acme/ui-kit from 4.2.0 to 4.3.1")],
          comments=[]),
 ]
 
@@ -526,6 +531,10 @@ def commit_items(pr):
             # A commit made with a laptop's default Git identity: GitHub links no account.
             owner = BY_ID[pr["author"]]
             name, email, user = owner["github"][0], "seun@seun-laptop.local", None
+        elif author.startswith("~"):
+            # GitHub sometimes sends `{}` instead of null for an unlinked author.
+            person = BY_ID[author[1:]]
+            name, email, user = person["name"], person["commit_email"], {}
         else:
             person = BY_ID[author]
             name, email, user = person["name"], person["commit_email"], gh(author)
@@ -565,12 +574,12 @@ def comment_items(pr):
         comment_id = ids[index]
         commit_id = digest(pr["repo"], pr["number"], 0)
         html = f"{GITHUB_WEB}/{full}/pull/{pr['number']}#discussion_r{comment_id}"
-        # A reviewer's comment belongs to their review; a reply gets a review of its own.
-        review = next((r for r in reviews if r["user"]["login"] == BY_ID[author]["github"][0]),
-                      None)
+        # GitHub files every review comment under a review of its writer, replies included.
+        login = BY_ID[author]["github"][0]
+        review = next(r for r in reviews if r["user"]["login"] == login)
         item = {
             "url": f"{api}/pulls/comments/{comment_id}",
-            "pull_request_review_id": review["id"] if review else 3200000000 + comment_id % 100000,
+            "pull_request_review_id": review["id"],
             "id": comment_id,
             "node_id": node_id("PullRequestReviewComment", comment_id),
             "diff_hunk": f"@@ -{line - 3},6 +{line - 3},8 @@",
@@ -741,8 +750,8 @@ ISSUES = [
                   ("2026-11-25T11:20", "lee", [("status", "In Review", "Done")])]),
     dict(key="PAY-135", type="Story", summary="Limit dispute evidence uploads to 10 MB",
          assignee="lee", points=3, status="In Review", created="2026-11-12T11:05",
-         history=[("2026-11-24T09:10", "lee", [("status", "To Do", "In Progress")]),
-                  ("2026-11-25T10:02", "lee", [("status", "In Progress", "In Review")])]),
+         history=[("2026-11-23T09:10", "lee", [("status", "To Do", "In Progress")]),
+                  ("2026-11-24T10:02", "lee", [("status", "In Progress", "In Review")])]),
     dict(key="PAY-136", type="Bug", summary="Checkout: 3-D Secure challenge iframe is cut off",
          assignee="seun", points=2, status="Done", created="2026-11-13T09:00",
          history=[("2026-11-23T10:00", "seun", [("status", "To Do", "In Progress")]),
@@ -916,7 +925,7 @@ def link_object(direction, other_key, link_id):
             f"{direction}Issue": linked}
 
 
-def change_item(issue, field, old, new):
+def change_item(field, old, new):
     if field == "status":
         return {"field": "status", "fieldtype": "jira", "fieldId": "status",
                 "from": STATUSES[old][0], "fromString": old,
@@ -945,7 +954,7 @@ def change_item(issue, field, old, new):
 
 
 def resolution_items(old, new):
-    """A transition into or out of Done also sets or clears the resolution."""
+    """Return the resolution change that a transition into Done adds."""
     if new == "Done":
         return [{"field": "resolution", "fieldtype": "jira", "fieldId": "resolution",
                  "from": None, "fromString": None, "to": "10000", "toString": "Done"}]
@@ -957,7 +966,7 @@ def changelog(issue):
     for index, (when, author, changes) in enumerate(issue["history"]):
         items = []
         for field, old, new in changes:
-            items.append(change_item(issue, field, old, new))
+            items.append(change_item(field, old, new))
             if field == "status":
                 items.extend(resolution_items(old, new))
         histories.append({"id": str(int(issue_id(issue["key"])) * 10 + index),
@@ -1334,8 +1343,8 @@ THREADS = {
     "yusuf-staging-502": dict(
         channel=CHANNEL_TEAM,
         parent=("yusuf", "2026-11-25T10:05", 900,
-                "blocked: staging payments-api returns 502 on POST /v2/captures, anyone seen "
-                "this? It stops me testing PAY-142."),
+                "I'm blocked on staging: payments-api returns 502 on POST /v2/captures. "
+                "Anyone seen this? It stops me testing PAY-142."),
         replies=[("tomas", "2026-11-25T10:21", 300,
                   "The staging pods ran out of memory, I restarted them. Try again?"),
                  ("yusuf", "2026-11-25T10:34", 700, "unblocked, thanks!")]),
@@ -1374,8 +1383,8 @@ def team_channel_messages():
         human_message("dana", "2026-11-26T08:45", 100,
                       "Morning all, standup notes are coming from ASYNC at 09:00 today."),
         human_message("priya", "2026-11-25T18:22", 500,
-                      "PAY-152 migration PR is still waiting for a reviewer if anyone has "
-                      "capacity tomorrow: payments-api#216"),
+                      "The PAY-152 migration PR could use a reviewer tomorrow if anyone has "
+                      "capacity: payments-api#216"),
         human_message("yusuf", "2026-11-25T17:35", 200,
                       "Partial captures are up for review: payments-api#217",
                       reactions=[{"name": "eyes", "users": ["U0TOMS05"], "count": 1}]),
@@ -1406,8 +1415,8 @@ def releases_channel_messages():
                     "waiting for deploy window: payments-api v2.41.0 is queued behind "
                     "checkout-web v5.12.3"),
         bot_message("2026-11-25T16:35", 200, "Deployed checkout-web v5.12.2 to production"),
-        thread_parent(THREADS["dana-release"]),
         bot_message("2026-11-25T14:20", 600, "Deployed payments-api v2.40.2 to production"),
+        thread_parent(THREADS["dana-release"]),
     ]
 
 
@@ -1497,17 +1506,17 @@ def slack_routes():
 
 def identities_toml():
     lines = [
-        "# Who is who in the demo workspace. E-mail resolves most accounts; `accounts` maps",
-        "# only what e-mail cannot: Jira accounts that hide their address. Yusuf's GitHub",
-        "# account is found through the noreply address his commits carry.",
+        "# Who is who in the demo workspace. E-mail resolves most accounts; `accounts` lists",
+        "# only what e-mail cannot: Jira accounts that hide their address, and GitHub accounts",
+        "# without a public e-mail. Commits with a GitHub noreply address resolve through the",
+        "# account id inside the address.",
         "",
     ]
     for person in PEOPLE:
         emails = [person["email"]]
-        if person["commit_email"] and person["commit_email"].endswith("noreply.github.com") \
-                and person["github"][2] is None:
-            emails.append(person["commit_email"])
         accounts = []
+        if person["github"] and person["github"][2] is None:
+            accounts.append(f"github:{person['github'][1]}")
         if person["jira"][2] is None:
             accounts.append(f"jira:{person['jira'][0]}")
         lines += [

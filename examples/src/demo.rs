@@ -32,7 +32,7 @@ use crate::sandbox::{Error, Sandbox};
 /// The demo directory inside this package, found at compile time.
 const BUNDLED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/demo");
 
-/// Builds a UTC time at compile time; an invalid date fails the build, never a run.
+/// Builds a UTC time at compile time, so an invalid date fails the build instead of a run.
 const fn utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> NaiveDateTime {
     let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
         panic!("invalid demo date");
@@ -187,27 +187,27 @@ impl Demo {
     /// The team's id in `identities.toml`.
     pub const TEAM_ID: &'static str = "payments";
 
-    /// The demo shipped with this package, located at compile time.
+    /// Returns the demo shipped with this package, located at compile time.
     pub fn bundled() -> Demo {
         Demo::from_dir(BUNDLED_DIR)
     }
 
-    /// A demo workspace stored in `dir`, laid out like the bundled one.
+    /// Returns a demo workspace stored in `dir`, laid out like the bundled one.
     pub fn from_dir(dir: impl Into<PathBuf>) -> Demo {
         Demo { dir: dir.into() }
     }
 
-    /// The demo directory.
+    /// Returns the demo directory.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// The identity mapping file (`identities.toml`).
+    /// Returns the path of the identity mapping file (`identities.toml`).
     pub fn identities_path(&self) -> PathBuf {
         self.dir.join("identities.toml")
     }
 
-    /// The route manifest of the sandbox (`routes.json`).
+    /// Returns the path of the sandbox's route manifest (`routes.json`).
     pub fn routes_path(&self) -> PathBuf {
         self.dir.join("routes.json")
     }
@@ -222,28 +222,28 @@ impl Demo {
         Sandbox::start(&self.dir).await
     }
 
-    /// The moment the standup runs: Thursday 2026-11-26 09:00 UTC.
+    /// Returns the moment the standup runs: Thursday 2026-11-26 09:00 UTC.
     pub fn now() -> DateTime<Utc> {
         NOW.and_utc()
     }
 
-    /// The standup's activity window: the 24 hours before [`Demo::now`].
+    /// Returns the standup's activity window: the 24 hours before [`Demo::now`].
     pub fn window() -> TimeWindow {
         let now = Demo::now();
         TimeWindow::new(now - TimeDelta::hours(24), now)
     }
 
-    /// The active sprint's span: Monday 2026-11-16 09:00 to Friday 2026-11-27 17:00 UTC.
+    /// Returns the active sprint's span: Monday 2026-11-16 09:00 to Friday 2026-11-27 17:00 UTC.
     pub fn sprint_window() -> TimeWindow {
         TimeWindow::new(SPRINT_START.and_utc(), SPRINT_END.and_utc())
     }
 
-    /// Everyone in the demo: the team lead, the engineering manager and six engineers.
+    /// Returns everyone in the demo: the team lead, the engineering manager and six engineers.
     pub fn people() -> &'static [DemoPerson] {
         &PEOPLE
     }
 
-    /// The person the standup is written for by default: the team lead, Dana Whitfield.
+    /// Returns the person the standup is written for by default: the team lead, Dana Whitfield.
     pub fn viewer() -> &'static DemoPerson {
         &PEOPLE[0]
     }

@@ -155,22 +155,63 @@ fn identities_match_demo_people() {
     }
 }
 
+/// Returns the e-mail a recorded provider account reports, if any.
+fn recorded_email(account: &str) -> Option<String> {
+    let demo = Demo::bundled();
+    let (provider, id) = account.split_once(':').expect("provider:id");
+    match provider {
+        "github" => {
+            let users = demo.dir().join("github/users");
+            for file in files_under(&users) {
+                let text = std::fs::read_to_string(&file).expect("readable");
+                let user: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+                if user["id"]
+                    .as_u64()
+                    .map(|number| number.to_string())
+                    .as_deref()
+                    == Some(id)
+                {
+                    return user["email"].as_str().map(str::to_owned);
+                }
+            }
+            panic!("no recorded GitHub user {id}");
+        }
+        "jira" => {
+            let issues = demo.dir().join("jira");
+            let needle = format!("\"accountId\": \"{id}\"");
+            let mut seen = false;
+            for file in files_under(&issues) {
+                let text = std::fs::read_to_string(&file).expect("readable");
+                for block in text.split(&needle).skip(1) {
+                    seen = true;
+                    let user = block.split('}').next().unwrap_or_default();
+                    if user.contains("emailAddress") {
+                        return Some(user.to_owned());
+                    }
+                }
+            }
+            assert!(seen, "no recorded Jira user {id}");
+            None
+        }
+        other => panic!("unexpected provider {other}"),
+    }
+}
+
 #[test]
-fn identities_map_only_hidden_jira_accounts() {
+fn identities_map_only_accounts_without_email() {
     let text = std::fs::read_to_string(Demo::bundled().identities_path()).expect("readable");
     let identities: toml::Value = toml::from_str(&text).expect("identities.toml parses");
 
     for person in identities["person"].as_array().expect("[[person]] tables") {
-        let accounts = person["accounts"].as_array().expect("accounts");
-        for account in accounts {
+        for account in person["accounts"].as_array().expect("accounts") {
             let account = account.as_str().expect("account is a string");
-            assert!(
-                account.starts_with("jira:"),
+            assert_eq!(
+                recorded_email(account),
+                None,
                 "{account} could resolve by e-mail"
             );
         }
-        let emails = person["emails"].as_array().expect("emails");
-        for email in emails {
+        for email in person["emails"].as_array().expect("emails") {
             let email = email.as_str().expect("e-mail is a string");
             assert_eq!(
                 email,
@@ -179,4 +220,15 @@ fn identities_map_only_hidden_jira_accounts() {
             );
         }
     }
+}
+
+#[test]
+fn identities_parse_as_core_mapping() {
+    let text = std::fs::read_to_string(Demo::bundled().identities_path()).expect("readable");
+
+    let config = async_core::identity::IdentityConfig::from_toml_str(&text);
+
+    let config = config.expect("the core mapping parser accepts the demo file");
+    assert_eq!(config.people.len(), Demo::people().len());
+    assert!(config.validate().is_ok());
 }

@@ -55,6 +55,21 @@ async fn every_route_serves_its_recording() {
 }
 
 #[tokio::test]
+async fn percent_encoded_path_matches() {
+    let sandbox = bundled().await;
+
+    let response = get(&format!(
+        "{}/users/acme-deps%5Bbot%5D",
+        sandbox.github_base()
+    ))
+    .await;
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(response).await["type"], "Bot");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn link_header_leads_to_second_page() {
     let sandbox = bundled().await;
     let first_url = format!(

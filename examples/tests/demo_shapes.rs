@@ -430,6 +430,10 @@ fn slack_messages_fit_shape() {
             let (seconds, sequence) = message.ts.split_once('.').expect("ts has a dot");
             assert!(seconds.parse::<u64>().is_ok() && sequence.len() == 6);
         }
+        if route.path.ends_with("/conversations.history") {
+            let stamps: Vec<&str> = page.messages.iter().map(|m| m.ts.as_str()).collect();
+            assert!(stamps.is_sorted_by(|a, b| a > b), "history is newest first");
+        }
         if let Some(parent_ts) = route.query.get("ts") {
             assert_eq!(
                 &page.messages[0].ts, parent_ts,

@@ -36,7 +36,7 @@ pub enum Error {
         manifest: PathBuf,
         /// The route's position in the manifest's `routes` array, from 0.
         index: usize,
-        /// What is wrong with the route.
+        /// The problem found in the route.
         problem: RouteProblem,
     },
     /// Loading the recordings stopped before it finished (the loading task panicked or
@@ -56,7 +56,7 @@ pub enum Error {
     },
 }
 
-/// What is wrong with one route of the manifest.
+/// A problem in one route of the manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RouteProblem {

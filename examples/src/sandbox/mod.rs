@@ -1,11 +1,11 @@
 //! A local HTTP server that replays recorded GitHub, Slack and Jira responses.
 //!
-//! The sandbox exists so that the demo runs offline through the real connectors: the
+//! The sandbox exists so that the demo runs offline through the real connectors. The
 //! `standup` example points the GitHub, Slack and Jira clients at
 //! [`Sandbox::github_base`], [`Sandbox::slack_base`] and [`Sandbox::jira_base`] instead of
-//! `api.github.com`, `slack.com` and `api.atlassian.com`, and every request, pagination
-//! step and response parse runs exactly as it would against the provider. Nothing is
-//! stubbed inside the SDK; only the network is replaced.
+//! `api.github.com`, `slack.com` and `api.atlassian.com`. Every request, pagination step
+//! and response parse then runs as it would against the provider. Nothing is stubbed
+//! inside the SDK, and only the network is replaced.
 //!
 //! # How it answers
 //!
@@ -74,7 +74,7 @@ const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(50);
 
 /// A running sandbox server on `127.0.0.1` with an ephemeral port.
 ///
-/// Dropping the value asks the server to stop: it accepts no new connections and closes
+/// Dropping the value signals the server to stop: it accepts no new connections and closes
 /// the open ones once their current response is sent. [`Sandbox::shutdown`] does the
 /// same and waits until it has happened.
 #[derive(Debug)]
@@ -116,27 +116,27 @@ impl Sandbox {
         })
     }
 
-    /// The server's socket address.
+    /// Returns the server's socket address.
     pub fn local_addr(&self) -> SocketAddr {
         self.address
     }
 
-    /// The server's base URL, `http://127.0.0.1:PORT`, without a trailing slash.
+    /// Returns the server's base URL, `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// The base URL to give the GitHub connector in place of `https://api.github.com`.
+    /// Returns the base URL to give the GitHub connector in place of `https://api.github.com`.
     pub fn github_base(&self) -> String {
         format!("{}/github", self.base_url)
     }
 
-    /// The base URL to give the Slack connector in place of `https://slack.com/api`.
+    /// Returns the base URL to give the Slack connector in place of `https://slack.com/api`.
     pub fn slack_base(&self) -> String {
         format!("{}/slack/api", self.base_url)
     }
 
-    /// The base URL to give the Jira connector in place of a Jira Cloud site or
+    /// Returns the base URL to give the Jira connector in place of a Jira Cloud site or
     /// `https://api.atlassian.com/ex/jira/{cloudId}`.
     pub fn jira_base(&self) -> String {
         format!("{}/jira", self.base_url)
@@ -156,7 +156,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        // Dropping the sender wakes every receiver; the server task then winds down alone.
+        // Dropping the sender wakes every receiver, so the server task winds down alone.
         self.shutdown.take();
     }
 }

@@ -1,6 +1,6 @@
 //! The route manifest (`routes.json`) and request matching.
 //!
-//! A manifest is `{"routes": [...]}`; each route names a method, a path, an optional
+//! A manifest is `{"routes": [...]}`. Each route names a method, a path, an optional
 //! subset of query parameters, a status, headers and a body file relative to the demo
 //! directory:
 //!

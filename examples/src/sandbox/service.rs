@@ -1,4 +1,4 @@
-//! Answering one HTTP request from the route table.
+//! Request handling: the credentials check, the route lookup and provider-shaped errors.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -35,7 +35,7 @@ impl Provider {
         }
     }
 
-    /// The provider's answer to a request without credentials.
+    /// Builds the provider's response to a request without credentials.
     fn unauthorized(self) -> Response<Full<Bytes>> {
         match self {
             Provider::GitHub => json(
@@ -56,7 +56,7 @@ impl Provider {
         }
     }
 
-    /// The provider's answer to a request the demo has no recording for.
+    /// Builds the provider's response to a request that has no recording.
     fn not_found(self) -> Response<Full<Bytes>> {
         let body = match self {
             Provider::GitHub => {
@@ -96,6 +96,10 @@ pub(crate) async fn handle(
     let raw_path = parts.uri.path();
     let provider = Provider::of(raw_path);
     if !parts.headers.contains_key(AUTHORIZATION) {
+        eprintln!(
+            "sandbox: rejected {} {raw_path}: missing Authorization header",
+            parts.method
+        );
         return Ok(provider.unauthorized());
     }
 
@@ -153,7 +157,7 @@ mod tests {
         }
     }
 
-    /// Reads a `Full` body without an async runtime: it holds its single chunk in memory.
+    /// Reads a `Full` body without an async runtime, because it keeps its one chunk in memory.
     fn full_body_bytes(body: Full<Bytes>) -> Bytes {
         use hyper::body::Body;
         use std::pin::pin;
