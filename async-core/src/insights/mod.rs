@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use activity::{FinishedWorkItem, PersonActivity, ReviewedPullRequest};
 pub use blockers::{
-    Blocker, BlockerKind, Evidence, LinkedStatus, MessageEvidence, detect_blockers,
+    Blocker, BlockerKind, Evidence, LinkedStatus, MessageEvidence, RecordKind, detect_blockers,
     is_blocker_text, is_resolution_text,
 };
 pub use config::{ChannelScope, DEFAULT_BLOCKED_STATUSES, InsightConfig};

@@ -19,6 +19,7 @@
 //! message is an event while a flag or a status is a state.
 
 mod chat;
+mod describe;
 mod lexicon;
 mod review;
 mod work;
@@ -78,6 +79,18 @@ pub enum BlockerKind {
     /// The pull request waits for its first review.
     AwaitingFirstReview,
     /// A chat message reports its writer as blocked or waiting.
+    ChatMessage,
+}
+
+/// The kind of record a blocker was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A work item (work data).
+    WorkItem,
+    /// A pull request (code data).
+    PullRequest,
+    /// A chat message (chat data).
     ChatMessage,
 }
 
