@@ -94,6 +94,14 @@ async fn logs_name_the_call_without_secrets() {
     let response = loopback_client().send(request).await.expect("response");
     assert_eq!(response.status(), 200);
 
+    let address = server.host_with_port();
+    let with_password = format!("http://admin:password-SECRET-222@{address}/?token=query-SECRET-3");
+    let with_password = url::Url::parse(&with_password).expect("valid url");
+    let denied = loopback_client()
+        .send(ApiRequest::get("slack", "auth.test", with_password))
+        .await;
+    assert!(denied.is_err());
+
     let logs = captured.text();
     assert!(
         !logs.contains("SECRET"),
@@ -114,4 +122,5 @@ async fn logs_name_the_call_without_secrets() {
     assert!(logs.contains("attempt=2"), "{logs}");
     assert!(logs.contains("status=200"), "{logs}");
     assert!(logs.contains("slack-req-42"), "{logs}");
+    assert!(logs.contains("egress denied"), "{logs}");
 }

@@ -122,7 +122,10 @@ impl HttpClient {
         request: &ApiRequest,
         span: &Span,
     ) -> Result<ApiResponse, Error> {
-        self.egress.check(request.url())?;
+        if let Err(error) = self.egress.check(request.url()) {
+            trace::log_denied(&error);
+            return Err(error);
+        }
 
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
@@ -144,11 +147,12 @@ impl HttpClient {
                     }
                 }
                 Err(error) => {
+                    trace::log_failure(&error);
                     if !retry::retryable_error(request, &error) {
                         return Err(with_attempts(error, attempt));
                     }
                     match self.plan_retry(attempt, waited, None) {
-                        Some(delay) => (delay, "connection failed"),
+                        Some(delay) => (delay, retry::error_cause(&error)),
                         None => return Err(with_attempts(error, attempt)),
                     }
                 }

@@ -65,12 +65,14 @@ impl ApiResponse {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id_of(&headers);
+        let retry_after = retry::server_delay(&headers, SystemTime::now());
         let fail = |kind: HttpErrorKind, source: Option<reqwest::Error>| {
             // reqwest prints the full URL, query included, in its message.
             let source = source.map(|source| Box::new(source.without_url()) as _);
             let error = HttpError::new(kind, request.provider(), request.operation(), source)
                 .with_status(status)
                 .with_request_id(request_id.clone())
+                .with_retry_after(retry_after)
                 .with_body_limit(max_bytes);
             Error::Http(Box::new(error))
         };

@@ -135,6 +135,15 @@ pub(crate) fn retryable_error(request: &ApiRequest, error: &Error) -> bool {
     }
 }
 
+/// Names a retryable failure for the retry log line.
+pub(crate) fn error_cause(error: &Error) -> &'static str {
+    match error {
+        Error::Http(error) if error.kind() == HttpErrorKind::Timeout => "timed out",
+        Error::Http(error) if error.kind() == HttpErrorKind::Connect => "connection failed",
+        _ => "connection broken",
+    }
+}
+
 /// Tells GitHub's rate-limit 403 apart from a permission 403 by its headers.
 ///
 /// GitHub responds to an exhausted primary limit with `x-ratelimit-remaining: 0` and a

@@ -11,6 +11,7 @@ use tracing::field::Empty;
 use url::Url;
 
 use super::{ApiRequest, ApiResponse};
+use crate::error::Error;
 
 /// Opens the span that covers every attempt and redirect hop of one request.
 pub(crate) fn request_span(request: &ApiRequest) -> Span {
@@ -69,6 +70,19 @@ pub(crate) fn log_give_up(attempt: u32, delay: Duration, reason: &str) {
         reason,
         "not retrying"
     );
+}
+
+/// Logs an attempt that failed without a response.
+///
+/// The error's `Display` names provider, operation, kind, status and request id. Its
+/// sources are left out: they describe sockets and TLS, not the call.
+pub(crate) fn log_failure(error: &Error) {
+    tracing::debug!(target: "async_core::http", error = %error, "request failed");
+}
+
+/// Logs a URL the egress policy rejected; the denial names the host, never the query.
+pub(crate) fn log_denied(error: &Error) {
+    tracing::debug!(target: "async_core::http", error = %error, "egress denied");
 }
 
 /// Logs a redirect hop by its host and path only.
