@@ -11,7 +11,7 @@ use async_connectors::{ApiError, Error, ErrorClass};
 use async_core::http::{EgressPolicy, HttpClient};
 use mockito::Matcher;
 use secrecy::SecretString;
-use support::{BEARER, TOKEN, client, fixture, method_path};
+use support::{BEARER, TOKEN, client, client_without_retries, fixture, method_path};
 
 fn api_error(error: Error) -> ApiError {
     match error {
@@ -21,7 +21,7 @@ fn api_error(error: Error) -> ApiError {
 }
 
 async fn history_error(server: &mockito::ServerGuard) -> Error {
-    client(server)
+    client_without_retries(server)
         .conversations_history(&HistoryRequest::new("C07ENGINE1"))
         .await
         .expect_err("the mock answers with an error")
@@ -98,29 +98,38 @@ async fn ratelimited_429_then_success() {
         .expect(1)
         .create_async()
         .await;
-    let slack = client(&server);
-    let request = HistoryRequest::new("C07ENGINE1");
 
-    // The shared HTTP client may retry a 429 itself; without that, the caller sees the
-    // classified error and retries after the delay.
-    let page = match slack.conversations_history(&request).await {
-        Ok(page) => page,
-        Err(error) => {
-            assert!(error.is_rate_limited(), "{error}");
-            assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
-            let api = api_error(error);
-            assert_eq!(api.status, 429);
-            assert_eq!(api.code.as_deref(), Some("ratelimited"));
-            slack
-                .conversations_history(&request)
-                .await
-                .expect("second call succeeds")
-        }
-    };
+    // The shared HTTP client waits for `Retry-After` and sends the request again.
+    let page = client(&server)
+        .conversations_history(&HistoryRequest::new("C07ENGINE1"))
+        .await
+        .expect("the retry succeeds");
 
     assert_eq!(page.items.len(), 2);
     limited.assert_async().await;
     success.assert_async().await;
+}
+
+#[tokio::test]
+async fn ratelimited_429_is_classified() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", method_path("conversations.history").as_str())
+        .match_query(Matcher::Any)
+        .with_status(429)
+        .with_header("retry-after", "30")
+        .with_body(fixture("ratelimited"))
+        .create_async()
+        .await;
+
+    let error = history_error(&server).await;
+
+    assert!(error.is_rate_limited(), "{error}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+    let api = api_error(error);
+    assert_eq!(api.status, 429);
+    assert_eq!(api.code.as_deref(), Some("ratelimited"));
+    assert!(api.is_retryable());
 }
 
 #[tokio::test]
@@ -227,26 +236,30 @@ async fn post_message_sends_json_body() {
 }
 
 #[tokio::test]
-async fn post_message_is_sent_once_on_500() {
-    let mut server = mockito::Server::new_async().await;
-    let mock = server
-        .mock("POST", method_path("chat.postMessage").as_str())
-        .match_body(Matcher::PartialJson(
-            serde_json::json!({"channel": "C07ENGINE1"}),
-        ))
-        .with_status(500)
-        .with_body("internal error")
-        .expect(1)
-        .create_async()
-        .await;
+async fn post_message_not_retried_on_5xx() {
+    for status in [500_u16, 502, 503, 504] {
+        let mut server = mockito::Server::new_async().await;
+        let mock = server
+            .mock("POST", method_path("chat.postMessage").as_str())
+            .match_body(Matcher::PartialJson(
+                serde_json::json!({"channel": "C07ENGINE1"}),
+            ))
+            .with_status(usize::from(status))
+            .with_body("upstream error")
+            .expect(1)
+            .create_async()
+            .await;
 
-    let error = client(&server)
-        .post_message(&PostMessage::new("C07ENGINE1", "hello"))
-        .await
-        .expect_err("500");
+        let error = client(&server)
+            .post_message(&PostMessage::new("C07ENGINE1", "hello"))
+            .await
+            .expect_err("5xx");
 
-    assert_eq!(api_error(error).class, ErrorClass::Server);
-    mock.assert_async().await;
+        let api = api_error(error);
+        assert_eq!(api.status, status);
+        assert_eq!(api.class, ErrorClass::Server);
+        mock.assert_async().await;
+    }
 }
 
 #[tokio::test]

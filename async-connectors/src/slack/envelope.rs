@@ -5,8 +5,6 @@
 //! `Retry-After` header in seconds. Server failures can arrive as 5xx with an HTML or
 //! plain-text body, and those keep their status.
 
-use std::time::Duration;
-
 use async_core::http::ApiResponse;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -81,7 +79,8 @@ fn api_error(method: &str, response: &ApiResponse, envelope: &Envelope) -> ApiEr
         Some(class) if class != ErrorClass::Other => class,
         _ => classify_status(status),
     };
-    let retry_after = response.header("retry-after").and_then(parse_retry_after);
+    // The HTTP client reads `Retry-After`, which Slack sends in seconds.
+    let retry_after = response.retry_after();
 
     // `ApiError` has no field for the scopes the token has, so they go into the message.
     let message = envelope
@@ -151,11 +150,6 @@ fn classify_status(status: u16) -> ErrorClass {
     }
 }
 
-/// Reads `Retry-After` as Slack sends it: a whole number of seconds.
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
 fn log_warnings(method: &str, envelope: &Envelope) {
     let metadata_warnings = envelope
         .response_metadata
@@ -170,6 +164,8 @@ fn log_warnings(method: &str, envelope: &Envelope) {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use bytes::Bytes;
     use http::{HeaderMap, HeaderValue};
 

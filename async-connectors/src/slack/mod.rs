@@ -1,6 +1,6 @@
 //! The Slack Web API connector: channel history, threads, members and `chat.postMessage`.
 //!
-//! [`SlackClient`] calls the Web API methods the SDK needs; [`SlackSource`] collects
+//! [`SlackClient`] calls the Web API methods the SDK needs, and [`SlackSource`] collects
 //! monitored channels for a time window into the `async-core` domain model. Enabled by the
 //! `slack` feature.
 //!
@@ -40,6 +40,10 @@
 //! [`ErrorClass::Unauthorized`](crate::ErrorClass::Unauthorized); `ratelimited` and HTTP
 //! 429 are [`ErrorClass::RateLimited`](crate::ErrorClass::RateLimited) with the
 //! `Retry-After` delay.
+//!
+//! The shared HTTP client already waits and retries a 429 within its retry policy, so a
+//! caller sees a rate-limit error only when that policy gives up. `chat.postMessage` is
+//! never retried on a 5xx, because Slack may have posted the message.
 //!
 //! # Known limits
 //!

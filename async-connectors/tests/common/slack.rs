@@ -36,6 +36,24 @@ pub(crate) fn client(server: &mockito::ServerGuard) -> SlackClient {
         .expect("test client builds")
 }
 
+/// Builds a client for `server` whose HTTP client sends each request exactly once, so a
+/// test gets the classified error of the first response.
+pub(crate) fn client_without_retries(server: &mockito::ServerGuard) -> SlackClient {
+    logs();
+    let http = HttpClient::builder()
+        .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .no_retries()
+        .build()
+        .expect("HTTP client builds");
+
+    SlackClient::builder()
+        .http_client(http)
+        .token(SecretString::from(TOKEN))
+        .base_url(format!("{}{PREFIX}", server.url()))
+        .build()
+        .expect("test client builds")
+}
+
 /// Returns the mock path of a Web API method.
 pub(crate) fn method_path(method: &str) -> String {
     format!("{PREFIX}/{method}")
