@@ -291,7 +291,8 @@ PULLS = [
     dict(repo="payments-api", number=216, author="priya", draft=False, state="open",
          title="PAY-152: Ledger schema migration for refund idempotency",
          branch="pay-152-ledger-migration",
-         created="2026-11-24T15:20", updated="2026-11-24T15:20",
+         # Priya re-requested the reviews at 18:25, after asking in #payments-team.
+         created="2026-11-24T15:20", updated="2026-11-25T18:25",
          body="Adds `refund_idempotency_keys` and backfills it in batches of 10k rows.",
          requested=["lee", "tomas"], reviews=[], labels=["database"],
          commits=[("priya", "2026-11-24T14:55", "Add refund_idempotency_keys table"),

@@ -99,8 +99,8 @@ async fn link_header_leads_to_second_page() {
             .filter_map(|pr| pr["number"].as_u64())
             .collect()
     };
-    assert_eq!(numbers(&first_page), [217, 218, 215, 213, 212]);
-    assert_eq!(numbers(&second_page), [214, 216, 210, 211, 209]);
+    assert_eq!(numbers(&first_page), [216, 217, 218, 215, 213]);
+    assert_eq!(numbers(&second_page), [212, 214, 210, 211, 209]);
     sandbox.shutdown().await;
 }
 
