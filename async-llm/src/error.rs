@@ -153,13 +153,20 @@ impl Error {
 
     /// Returns the HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
-        self.context().and_then(|context| context.status)
+        match self {
+            Error::Transport(async_core::Error::Http(error)) => error.status(),
+            _ => self.context().and_then(|context| context.status),
+        }
     }
 
     /// Returns the provider's request id, when the response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.context()
-            .and_then(|context| context.request_id.as_deref())
+        match self {
+            Error::Transport(async_core::Error::Http(error)) => error.request_id(),
+            _ => self
+                .context()
+                .and_then(|context| context.request_id.as_deref()),
+        }
     }
 
     /// Returns the first bytes of an undecodable body.

@@ -68,3 +68,41 @@ impl<T: LanguageModel + ?Sized> LanguageModel for Box<T> {
         (**self).describe()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FactSheet, Message, OfflineModel};
+
+    #[derive(Debug)]
+    struct Line;
+
+    impl FactSheet for Line {
+        fn render_markdown(&self) -> String {
+            "- PAY-1".to_owned()
+        }
+    }
+
+    /// Completes through a generic bound, as middleware does.
+    async fn complete_with(model: impl LanguageModel) -> String {
+        let request =
+            CompletionRequest::new(vec![Message::user("x")], 8).with_facts(Arc::new(Line));
+        model
+            .complete(&request)
+            .await
+            .expect("facts attached")
+            .text()
+    }
+
+    #[tokio::test]
+    async fn wrappers_delegate_to_model() {
+        let model = OfflineModel::new();
+        let shared: Arc<dyn LanguageModel> = Arc::new(OfflineModel::new());
+        let boxed: Box<dyn LanguageModel> = Box::new(OfflineModel::new());
+
+        assert_eq!(complete_with(&model).await, "- PAY-1");
+        assert_eq!(complete_with(Arc::clone(&shared)).await, "- PAY-1");
+        assert_eq!(complete_with(boxed).await, "- PAY-1");
+        assert_eq!(shared.describe(), model.describe());
+    }
+}

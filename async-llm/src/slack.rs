@@ -290,3 +290,31 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn ampersands_always_escaped(input in "\\PC{0,80}") {
+            let output = markdown_to_mrkdwn(&input);
+            for (index, _) in output.match_indices('&') {
+                let rest = &output[index..];
+                prop_assert!(
+                    rest.starts_with("&amp;") || rest.starts_with("&lt;") || rest.starts_with("&gt;"),
+                    "raw ampersand in {output:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn no_control_sequences_without_links(input in "[^\\[<>]{0,80}") {
+            let output = markdown_to_mrkdwn(&input);
+            prop_assert!(!output.contains('<'), "{output:?}");
+            prop_assert!(!output.contains('>'), "{output:?}");
+        }
+    }
+}

@@ -11,7 +11,7 @@ use async_llm::tasks::standup::{
     PullRequestStatus, ReviewFact, StandupFacts, StandupOptions, WorkFacts, WorkItemFact,
     write_standup,
 };
-use async_llm::{Error, OfflineModel};
+use async_llm::{Error, OfflineModel, StopReason};
 use async_policy::{
     AccessRequest, AuditLog, Authorized, DataCategory, Guard, MemoryAuditLog, Organization,
     Purpose, RulesEngine, Visibility, VisibilitySettings,
@@ -160,6 +160,7 @@ async fn offline_standup_from_approved_facts() {
     assert_eq!(standup.model.provider, "offline");
     assert_eq!(standup.usage, None);
     assert_eq!(standup.omitted_facts, 0);
+    assert_eq!(standup.stop_reason, StopReason::Rendered);
 }
 
 #[tokio::test]

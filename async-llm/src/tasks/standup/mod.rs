@@ -36,7 +36,9 @@ pub use facts::{
 
 use self::digest::{Digest, PersonDigest};
 use crate::slack::markdown_to_mrkdwn;
-use crate::{CompletionRequest, Error, LanguageModel, Message, ModelInfo, ProviderContext, Usage};
+use crate::{
+    CompletionRequest, Error, LanguageModel, Message, ModelInfo, ProviderContext, StopReason, Usage,
+};
 
 /// One person's approved facts for a standup.
 #[derive(Debug, Clone)]
@@ -165,6 +167,9 @@ pub struct Standup {
     pub model: ModelInfo,
     /// Token usage, when the model reported any (the offline model reports none).
     pub usage: Option<Usage>,
+    /// Why the model stopped; [`StopReason::MaxTokens`] means the standup was cut short
+    /// and `max_output_tokens` should be raised.
+    pub stop_reason: StopReason,
     /// How many facts were left out to fit the token budget.
     pub omitted_facts: usize,
     /// References (keys, pull requests, URLs) from the facts that the Markdown does not
@@ -239,6 +244,7 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
         slack_mrkdwn,
         model: info,
         usage: (!response.usage.is_empty()).then_some(response.usage),
+        stop_reason: response.stop_reason,
         omitted_facts,
         missing_references,
     })

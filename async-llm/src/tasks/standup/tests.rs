@@ -268,3 +268,56 @@ fn references_cover_keys_and_links() {
     }
     assert!(!references.iter().any(|r| r == "PAY-99"));
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn digest_with(titles: &[String]) -> Digest {
+        let items = titles
+            .iter()
+            .enumerate()
+            .map(|(index, title)| {
+                let progress = if index % 2 == 0 {
+                    Progress::Done
+                } else {
+                    Progress::InProgress
+                };
+                let mut fact = item(&format!("PAY-{index}"), progress, 1 + (index % 28) as u32);
+                fact.title = title.clone();
+                fact
+            })
+            .collect();
+        let work = WorkFacts { items };
+        let person = PersonDigest::new("Dana", Some(&work), None, vec![blocker("Waiting", 3)]);
+        Digest {
+            people: vec![person],
+            omitted: 0,
+        }
+    }
+
+    fn fact_count(digest: &Digest) -> usize {
+        digest
+            .people
+            .iter()
+            .map(|person| person.done.len() + person.in_progress.len() + person.blockers.len())
+            .sum()
+    }
+
+    proptest! {
+        #[test]
+        fn fitted_prompt_within_budget(
+            titles in prop::collection::vec("\\PC{0,60}", 0..30),
+            budget in 300usize..1_500,
+        ) {
+            let digest = digest_with(&titles);
+            if let Ok((fitted, user)) = fit_to_budget(&digest, budget) {
+                let tokens = estimate_tokens(prompt::SYSTEM_PROMPT) + estimate_tokens(&user);
+                prop_assert!(tokens <= budget, "{tokens} > {budget}");
+                prop_assert_eq!(fact_count(&fitted) + fitted.omitted, fact_count(&digest));
+                prop_assert_eq!(user, user_prompt(&fitted));
+            }
+        }
+    }
+}
