@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::StopReason;
 
-/// The longest raw body, in bytes, that a decode error keeps.
+/// The maximum size, in bytes, of the raw body a decode error keeps.
 pub(crate) const MAX_RAW_BODY: usize = 2048;
 
 /// Everything that can go wrong in `async-llm`.
@@ -20,15 +20,15 @@ pub enum Error {
     /// The provider rejected the request because of a per-minute rate limit.
     #[error("{context}: rate limited{}", RetryHint(*retry_after))]
     RateLimited {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
         /// The delay the provider asked for, if it sent one.
         retry_after: Option<Duration>,
     },
-    /// The provider is overloaded as a whole (Anthropic answers 529); retry later.
+    /// The provider is overloaded as a whole (Anthropic returns 529), so retry later.
     #[error("{context}: provider overloaded{}", RetryHint(*retry_after))]
     Overloaded {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
         /// The delay the provider asked for, if it sent one.
         retry_after: Option<Duration>,
@@ -37,43 +37,43 @@ pub enum Error {
     /// the billing settings change.
     #[error("{context}: quota or spend limit exhausted; check the account's billing")]
     QuotaExhausted {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// The API key is missing, invalid or revoked.
     #[error("{context}: authentication failed; check the API key")]
     Authentication {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// The API key is valid but not allowed to use this resource or model.
     #[error("{context}: permission denied; check the key's workspace and model access")]
     PermissionDenied {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// The request is invalid (a bad parameter, an unknown model, a body too large).
     #[error("{context}: invalid request")]
     InvalidRequest {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// The prompt plus the requested output does not fit the model's context window.
     #[error("{context}: prompt too long for the context window; shrink the token budget")]
     ContextTooLong {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// The provider failed on its side (HTTP 5xx other than overload).
     #[error("{context}: provider server error")]
     Server {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
     },
     /// A successful response could not be decoded.
     #[error("{context}: could not decode the response")]
     Decode {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
         /// The first bytes of the body, for diagnosis; never logged or displayed.
         raw_body: String,
@@ -84,9 +84,9 @@ pub enum Error {
     /// The model returned no text (for example it refused, or spent the output budget).
     #[error("{context}: the model returned no text (stop reason: {stop_reason})")]
     EmptyOutput {
-        /// Where the error came from.
+        /// The provider, operation, status and request id of the failure.
         context: Box<ProviderContext>,
-        /// Why the model stopped.
+        /// The reason the model stopped.
         stop_reason: StopReason,
     },
     /// The model or task is misconfigured (an invalid base URL, for example).
@@ -178,7 +178,7 @@ impl Error {
     }
 }
 
-/// Where a provider error came from: provider, operation, status, request id and the
+/// The origin of a provider error: provider, operation, status, request id and the
 /// provider's own error code and message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

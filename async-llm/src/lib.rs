@@ -39,11 +39,11 @@
 //!
 //! # Design
 //!
-//! Requests and responses are provider-neutral: a system prompt, messages with roles and
-//! text parts, an output cap, temperature, stop sequences and metadata in; text parts, a
-//! [`StopReason`] (unknown reasons kept as [`StopReason::Other`]), [`Usage`] (a count the
-//! provider did not report is `None`, never `0`), the model id and the provider's request
-//! id out. Each provider maps them with pure functions, so the mapping is unit-tested
+//! Requests and responses are provider-neutral. A request carries a system prompt,
+//! messages with roles and text parts, an output cap, temperature, stop sequences and
+//! metadata. A response carries text parts, a [`StopReason`] (unknown reasons are kept as
+//! [`StopReason::Other`]), [`Usage`] (a count the provider did not report is `None`, never
+//! `0`), the model id and the provider's request id. Each provider maps them with pure functions, so the mapping is unit-tested
 //! without a server. Streaming is not part of the trait yet.
 //!
 //! The offline model cannot read a prompt, so a task attaches the structured facts it

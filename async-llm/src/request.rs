@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-/// Who wrote a message in a conversation.
+/// The author of a message in a conversation.
 ///
 /// The system prompt is not a role: it is [`CompletionRequest::system`], because some
 /// providers (Anthropic) take it outside the message list.
@@ -36,7 +36,7 @@ impl ContentPart {
 /// One message of a conversation: a role and its content parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    /// Who wrote the message.
+    /// The message's author.
     pub role: Role,
     /// The content, in order.
     pub content: Vec<ContentPart>,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::ContentPart;
 
-/// Why the model stopped writing.
+/// The reason the model stopped writing.
 ///
 /// Providers add reasons over time, so unknown values are kept in [`StopReason::Other`]
 /// instead of failing the response.
@@ -81,7 +81,7 @@ impl Usage {
     }
 }
 
-/// What a model is and where it runs.
+/// A model's provider, id, context window and network use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ModelInfo {
@@ -128,13 +128,13 @@ impl ModelInfo {
 pub struct CompletionResponse {
     /// The content the model wrote, in order.
     pub content: Vec<ContentPart>,
-    /// Why the model stopped.
+    /// The reason the model stopped.
     pub stop_reason: StopReason,
     /// The stop sequence that ended the output, when one did.
     pub stop_sequence: Option<String>,
     /// Token counts as reported.
     pub usage: Usage,
-    /// The model that answered, as the provider named it.
+    /// The model that wrote the response, as the provider named it.
     pub model: String,
     /// The provider's request id, when the response carried one.
     pub request_id: Option<String>,

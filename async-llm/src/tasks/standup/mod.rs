@@ -167,7 +167,7 @@ pub struct Standup {
     pub model: ModelInfo,
     /// Token usage, when the model reported any (the offline model reports none).
     pub usage: Option<Usage>,
-    /// Why the model stopped; [`StopReason::MaxTokens`] means the standup was cut short
+    /// The reason the model stopped. [`StopReason::MaxTokens`] means the standup was cut short
     /// and `max_output_tokens` should be raised.
     pub stop_reason: StopReason,
     /// How many facts were left out to fit the token budget.
@@ -224,8 +224,8 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
     let response = model.complete(&request).await?;
     let markdown = response.text().trim().to_owned();
     if markdown.is_empty() {
-        let context = ProviderContext::new("standup", "complete")
-            .with_request_id(response.request_id.clone());
+        let context =
+            ProviderContext::new("standup", "write").with_request_id(response.request_id.clone());
         return Err(Error::EmptyOutput {
             context: Box::new(context),
             stop_reason: response.stop_reason,
