@@ -3,7 +3,7 @@
 use async_core::identity::{IdentityConfig, IdentityResolver};
 use async_core::ids::{PersonId, TeamId};
 use async_core::insights::synthetic::{self, build};
-use async_core::insights::{BlockerKind, InsightConfig, standup_insights};
+use async_core::insights::{BlockerKind, InsightConfig, StandupInsights, standup_insights};
 use async_core::model::{AccountKey, ActivityBatch, Provider, StatusCategory, TimeWindow};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
@@ -125,6 +125,10 @@ fn synthetic_workspace_gives_identical_results() {
         serde_json::to_string(&second).expect("serializable")
     );
     assert_eq!(first.teams.len(), 5);
+
+    let json = serde_json::to_string(&first).expect("serializable");
+    let back: StandupInsights = serde_json::from_str(&json).expect("deserializable");
+    assert_eq!(back, first);
 }
 
 #[test]

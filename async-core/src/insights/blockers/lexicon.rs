@@ -5,6 +5,9 @@
 //! clause, by a negation ("not", "no", "never", "isn't", ...) one or two words earlier
 //! does not count, so "not blocked on" and "no longer waiting for" are no hits.
 //! Clauses end at `.`, `,`, `;`, `:`, `!`, `?` and line breaks.
+//!
+//! NOTE: the lists are English only, and a bare "done" or "merged" in a reply counts as a
+//! resolution even in "once that's merged", so a still-open blocker can be missed.
 
 /// Phrases by which a writer reports being blocked or waiting.
 const BLOCKER_PHRASES: &[&str] = &[
