@@ -1,6 +1,9 @@
-//! Examples.
+//! Runnable examples and the bundled demo workspace of the ASYNC SDK.
+//!
+//! - [`demo`]: the bundled demo workspace, a fictional team with fixed dates, people and
+//!   data paths.
+//! - [`sandbox`]: a local HTTP server that replays the demo's recorded provider responses,
+//!   so that the examples run offline through the real connectors.
 
-/// The bundled demo workspace: a fictional team with fixed dates, people and data paths.
 pub mod demo;
-/// A local HTTP server that replays the demo's recorded provider responses offline.
 pub mod sandbox;
