@@ -68,6 +68,10 @@
 //!   viewer, purpose, person and category, and send nothing else; the attached
 //!   [`FactSheet`] is never serialized. Metadata is not sent except Anthropic's
 //!   `user_id`, which must be an opaque id.
+//! - **Names.** People appear in the prompt under the label the caller gives them.
+//!   `StandupOptions::with_pseudonyms` sends `Person 1`, `Person 2`, ... instead and puts
+//!   the names back into the written standup. Names inside fact text (titles, blocker
+//!   summaries, chat excerpts) are not replaced.
 //! - **Where it goes.** Every request goes through `async_core::http::HttpClient`, which
 //!   enforces the egress allowlist (`api.anthropic.com` by default, HTTPS only) before
 //!   connecting.

@@ -380,3 +380,65 @@ async fn anthropic_standup_sends_only_the_prompt() {
     );
     assert_eq!(standup.model.provider, "anthropic");
 }
+
+#[tokio::test]
+async fn offline_pseudonyms_round_trip() {
+    let guard = guard();
+    let facts = team_facts(&guard);
+    let plain = StandupOptions::default();
+    let hidden = StandupOptions::default().with_pseudonyms(true);
+
+    let with_names = write_standup(&OfflineModel::new(), &facts, &plain).await;
+    let with_pseudonyms = write_standup(&OfflineModel::new(), &facts, &hidden).await;
+
+    let with_names = with_names.expect("standup");
+    let with_pseudonyms = with_pseudonyms.expect("standup");
+    assert_eq!(with_pseudonyms.markdown, with_names.markdown);
+    assert!(!with_pseudonyms.markdown.contains("Person 1"));
+}
+
+#[tokio::test]
+async fn pseudonyms_keep_names_out_of_prompt() {
+    let guard = guard();
+    let facts = team_facts(&guard);
+    let body = Arc::new(Mutex::new(String::new()));
+    let captured = Arc::clone(&body);
+    let answer = serde_json::json!({
+        "id": "msg_01FixturePseudonyms",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-5-20250929",
+        "content": [{"type": "text", "text": "## Person 1\n**Done**\n- PAY-12\n## Person 2\n**Blocked**\n- PAY-15"}],
+        "stop_reason": "end_turn",
+        "stop_sequence": null,
+        "usage": {"input_tokens": 300, "output_tokens": 20}
+    });
+
+    let mut server = mockito::Server::new_async().await;
+    let _mock = server
+        .mock("POST", "/v1/messages")
+        .match_request(move |request| {
+            let text = request
+                .utf8_lossy_body()
+                .map(|b| b.into_owned())
+                .unwrap_or_default();
+            *captured.lock().expect("lock") = text;
+            true
+        })
+        .with_status(200)
+        .with_body(answer.to_string())
+        .create_async()
+        .await;
+
+    let options = StandupOptions::default().with_pseudonyms(true);
+    let standup = write_standup(&common::anthropic(&server), &facts, &options)
+        .await
+        .expect("standup");
+
+    let sent = body.lock().expect("lock").clone();
+    assert!(sent.contains("## Person 1"), "{sent}");
+    assert!(!sent.contains("Dana"), "{sent}");
+    assert!(!sent.contains("Lee"), "{sent}");
+    assert!(standup.markdown.starts_with("## Dana\n**Done**"));
+    assert!(standup.markdown.contains("## Lee\n**Blocked**"));
+}

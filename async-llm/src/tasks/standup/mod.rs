@@ -22,6 +22,7 @@ mod digest;
 mod facts;
 mod insights;
 mod prompt;
+mod pseudonyms;
 mod render;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub use facts::{
 };
 
 use self::digest::{Digest, PersonDigest};
+use self::pseudonyms::Pseudonyms;
 use crate::slack::markdown_to_mrkdwn;
 use crate::{
     CompletionRequest, Error, LanguageModel, Message, ModelInfo, ProviderContext, StopReason, Usage,
@@ -126,15 +128,22 @@ pub struct StandupOptions {
     pub max_output_tokens: u32,
     /// The sampling temperature; low values keep the wording close to the facts.
     pub temperature: Option<f32>,
+    /// Whether people appear in the prompt as `Person 1`, `Person 2`, ... instead of their
+    /// names; the names are put back into the written standup.
+    ///
+    /// NOTE: only the name labels are replaced. A name inside a fact's text (a title, a
+    /// blocker summary or a chat excerpt) still reaches the model.
+    pub pseudonymize: bool,
 }
 
 impl Default for StandupOptions {
-    /// 4,000 prompt tokens, 1,024 output tokens, temperature 0.2.
+    /// 4,000 prompt tokens, 1,024 output tokens, temperature 0.2, names not replaced.
     fn default() -> Self {
         Self {
             max_prompt_tokens: 4_000,
             max_output_tokens: 1_024,
             temperature: Some(0.2),
+            pseudonymize: false,
         }
     }
 }
@@ -144,6 +153,13 @@ impl StandupOptions {
     #[must_use]
     pub fn with_max_prompt_tokens(mut self, tokens: usize) -> Self {
         self.max_prompt_tokens = tokens;
+        self
+    }
+
+    /// Sets whether names are replaced by pseudonyms in the prompt.
+    #[must_use]
+    pub fn with_pseudonyms(mut self, pseudonymize: bool) -> Self {
+        self.pseudonymize = pseudonymize;
         self
     }
 
@@ -209,7 +225,8 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
     options: &StandupOptions,
 ) -> Result<Standup, Error> {
     let info = model.describe();
-    let digest = digest_of(facts)?;
+    let mut digest = digest_of(facts)?;
+    let pseudonyms = options.pseudonymize.then(|| Pseudonyms::apply(&mut digest));
     let budget = prompt_budget(&info, options);
     let (digest, user_prompt) = prompt::fit_to_budget(&digest, budget)?;
     let references = prompt::references(&digest);
@@ -222,7 +239,11 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
     request.temperature = options.temperature;
 
     let response = model.complete(&request).await?;
-    let markdown = response.text().trim().to_owned();
+    let written = response.text();
+    let markdown = match &pseudonyms {
+        Some(pseudonyms) => pseudonyms.restore(written.trim()),
+        None => written.trim().to_owned(),
+    };
     if markdown.is_empty() {
         let context =
             ProviderContext::new("standup", "write").with_request_id(response.request_id.clone());
