@@ -202,8 +202,8 @@ async fn secondary_limit_then_success() {
         .await;
     let client = client(&server);
 
-    // An HttpClient that retries secondary limits answers the first call itself; one that
-    // does not hands the 403 over, and the connector must classify it.
+    // An HttpClient that retries secondary limits returns the second response itself. One
+    // that does not returns the 403, and the connector must classify it.
     let profile = match client.user("ada-dev").await {
         Ok(profile) => profile,
         Err(error) => {

@@ -40,7 +40,7 @@ async fn logs_report_counts_without_token() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    // The test runtime is single-threaded, so a thread-local default sees every event.
+    // The test runtime is single-threaded, so a thread-local default receives every event.
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let source = GitHubSource::new(client(&server), [REPO]).expect("valid repository");

@@ -28,7 +28,7 @@ async fn reviews_follow_link_headers_to_the_last_page() {
         .with_body(fixture("reviews_page1.json"))
         .create_async()
         .await;
-    // GitHub may switch to the `/repositories/{id}` form; the link is followed as given.
+    // GitHub may switch to the `/repositories/{id}` form, and the link is followed as given.
     let second = server
         .mock("GET", NEXT_REVIEWS_PATH)
         .match_query(page_query(2))
@@ -80,7 +80,7 @@ async fn empty_listing_is_one_request() {
 }
 
 #[tokio::test]
-async fn pull_listing_stops_at_first_page_older_than_start() {
+async fn pull_listing_stops_early() {
     let mut server = mockito::Server::new_async().await;
     let page1 = server
         .mock("GET", PULLS_PATH)
@@ -116,7 +116,7 @@ async fn pull_listing_stops_at_first_page_older_than_start() {
         .await
         .expect("listing loads");
 
-    // Page 2 mixes #55 (inside) and #54 (before the start), so page 3 is read; every pull
+    // Page 2 mixes #55 (inside) and #54 (before the start), so page 3 is read. Every pull
     // request on page 3 is older, so page 4 is never requested.
     let numbers: Vec<u64> = found.iter().map(|pull| pull.number).collect();
     assert_eq!(numbers, [57, 56, 55]);

@@ -3,11 +3,11 @@
 //! GitHub signals rate limits with 403 as well as 429, so the class depends on headers and
 //! the message, not on the status alone:
 //!
-//! 1. `retry-after` present: a secondary limit; wait that many seconds.
-//! 2. `x-ratelimit-remaining: 0`: the primary limit; wait until `x-ratelimit-reset`.
+//! 1. `retry-after` present: a secondary limit. Wait that many seconds.
+//! 2. `x-ratelimit-remaining: 0`: the primary limit. Wait until `x-ratelimit-reset`.
 //! 3. A message mentioning a secondary rate limit without `retry-after`: wait at least a
 //!    minute, as GitHub's rate-limit documentation advises.
-//! 4. Any other 429 is a rate limit without a known delay; any other 403 is a permission
+//! 4. Any other 429 is a rate limit without a known delay. Any other 403 is a permission
 //!    problem.
 
 use std::time::Duration;
@@ -21,7 +21,7 @@ use crate::error::{ApiError, ErrorClass};
 /// The provider name carried by every GitHub error.
 pub(crate) const PROVIDER: &str = "github";
 
-/// The wait GitHub's documentation asks for after a secondary limit without `retry-after`.
+/// The minimum wait GitHub's documentation gives after a secondary limit without `retry-after`.
 const SECONDARY_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
 /// GitHub's error body: `{"message", "documentation_url", "errors"?, "status"?}`.
@@ -35,7 +35,7 @@ struct Envelope {
 
 /// Builds the error for a non-success response of `endpoint`.
 ///
-/// The status and request id are kept whatever the body holds; a body that is not GitHub's
+/// The status and request id are kept whatever the body contains. A body that is not GitHub's
 /// JSON envelope (an HTML 502 page from a proxy) only leaves the message empty.
 pub(crate) fn api_error(endpoint: &str, response: &ApiResponse, now: DateTime<Utc>) -> ApiError {
     let envelope = serde_json::from_slice::<Envelope>(response.body()).ok();
@@ -102,7 +102,7 @@ fn classify_forbidden_or_limited(
     (ErrorClass::Forbidden, None)
 }
 
-/// Parses a `retry-after` value; GitHub sends whole seconds.
+/// Parses a `retry-after` value, which GitHub sends as whole seconds.
 fn parse_seconds(value: &str) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

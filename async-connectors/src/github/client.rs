@@ -10,8 +10,9 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::builder::GitHubClientBuilder;
 use super::classify::{PROVIDER, api_error};
-use super::etag::{CachedPage, EtagCache, MemoryEtagCache, without_prose};
+use super::etag::{CachedPage, EtagCache, without_prose};
 use super::link::next_link;
 use crate::error::{ApiError, Error, ErrorClass};
 use crate::page::Page;
@@ -22,9 +23,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 
 /// The REST API version the wire models follow.
 pub const API_VERSION: &str = "2022-11-28";
-
-/// The `User-Agent` sent unless the builder sets another; GitHub rejects requests without one.
-const DEFAULT_USER_AGENT: &str = concat!("async-sdk/", env!("CARGO_PKG_VERSION"));
 
 /// One endpoint: the operation name used in logs and the path template used in errors.
 ///
@@ -38,7 +36,7 @@ pub(crate) struct Endpoint {
 
 /// A client for GitHub's REST API, sending every request through an [`HttpClient`].
 ///
-/// Cloning is cheap; clones share the HTTP connection pool and the ETag cache.
+/// Cloning is cheap because clones share the HTTP connection pool and the ETag cache.
 ///
 /// # Examples
 ///
@@ -63,30 +61,30 @@ pub struct GitHubClient {
     etags: Arc<dyn EtagCache>,
 }
 
-/// Configures a [`GitHubClient`]; invalid values are reported by [`build`](Self::build).
-#[derive(Debug)]
-#[must_use]
-pub struct GitHubClientBuilder {
-    http: HttpClient,
-    token: SecretString,
-    base_url: String,
-    user_agent: String,
-    etags: Option<Arc<dyn EtagCache>>,
-}
-
 impl GitHubClient {
     /// Starts a builder with the HTTP client and the token sent as `Authorization: Bearer`.
     pub fn builder(http: HttpClient, token: SecretString) -> GitHubClientBuilder {
-        GitHubClientBuilder {
+        GitHubClientBuilder::new(http, token)
+    }
+
+    /// Assembles a client from values the builder checked.
+    pub(super) fn from_parts(
+        http: HttpClient,
+        token: SecretString,
+        base: Url,
+        user_agent: HeaderValue,
+        etags: Arc<dyn EtagCache>,
+    ) -> Self {
+        Self {
             http,
             token,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
-            etags: None,
+            base,
+            user_agent,
+            etags,
         }
     }
 
-    /// The API root every URL is built under.
+    /// Returns the API root every URL is built under.
     pub fn base_url(&self) -> &Url {
         &self.base
     }
@@ -240,65 +238,6 @@ impl GitHubClient {
     }
 }
 
-impl GitHubClientBuilder {
-    /// Sets the API root: `https://api.github.com` (the default), a GitHub Enterprise
-    /// Server root such as `https://ghe.example/api/v3`, or a local mock server.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Sets the `User-Agent`; GitHub asks for the application's name or the owner's login.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Sets where pages are kept for conditional requests (default: in memory).
-    pub fn etag_cache(mut self, cache: Arc<dyn EtagCache>) -> Self {
-        self.etags = Some(cache);
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// Returns [`Error::Config`] when the base URL is not an absolute `http`/`https` URL
-    /// without query or fragment, or when the user agent is not a valid header value.
-    pub fn build(self) -> Result<GitHubClient, Error> {
-        let base = parse_base_url(&self.base_url)?;
-        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| Error::Config {
-            what: "user agent",
-            reason: "it must be visible ASCII text".to_owned(),
-        })?;
-        Ok(GitHubClient {
-            http: self.http,
-            token: self.token,
-            base,
-            user_agent,
-            etags: self
-                .etags
-                .unwrap_or_else(|| Arc::new(MemoryEtagCache::new())),
-        })
-    }
-}
-
-fn parse_base_url(text: &str) -> Result<Url, Error> {
-    let invalid = |reason: &str| Error::Config {
-        what: "base URL",
-        reason: format!("`{text}` {reason}"),
-    };
-    let url = Url::parse(text).map_err(|_| invalid("is not an absolute URL"))?;
-    if !matches!(url.scheme(), "https" | "http") || url.cannot_be_a_base() {
-        return Err(invalid("must be an http or https URL"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("must not have a query or fragment"));
-    }
-    Ok(url)
-}
-
 fn unexpected_not_modified(endpoint: Endpoint, response: &ApiResponse) -> ApiError {
     ApiError {
         provider: PROVIDER,
@@ -306,7 +245,9 @@ fn unexpected_not_modified(endpoint: Endpoint, response: &ApiResponse) -> ApiErr
         status: response.status(),
         class: ErrorClass::Other,
         code: None,
-        message: Some("304 Not Modified without a cached page".to_owned()),
+        message: Some(
+            "GitHub returned 304 Not Modified but no page is cached for this URL".to_owned(),
+        ),
         needed_scope: None,
         request_id: response.request_id().map(str::to_owned),
         retry_after: None,

@@ -36,7 +36,7 @@ impl GitHubClient {
     /// # Errors
     ///
     /// As for [`list_pulls_page`](Self::list_pulls_page).
-    // NOTE: pull requests with more than 250 commits come back truncated; reading the rest
+    // NOTE: pull requests with more than 250 commits come back truncated. Reading the rest
     // needs the repository commits endpoint with `sha=<head>`, which is not implemented.
     pub async fn list_commits(&self, repo: &RepoName, number: u64) -> Result<Vec<Commit>, Error> {
         let first = self.pull_child_url(repo, number, "commits")?;

@@ -29,8 +29,8 @@ pub fn account_key(user: &User) -> AccountKey {
 
 /// Converts a pull request of `repo` and its activity into the domain model.
 ///
-/// The id is `owner/repo#number`; the state is `Merged` whenever `merged_at` is set; work
-/// item keys come from the title and the head branch; review comment bodies are not kept.
+/// The id is `owner/repo#number` and the state is `Merged` whenever `merged_at` is set.
+/// Work item keys come from the title and the head branch. Review comment bodies are not kept.
 pub fn pull_request(repo: &RepoName, activity: &PullRequestActivity) -> model::PullRequest {
     let pull = &activity.pull;
     let mut work_items = Vec::new();
@@ -79,7 +79,7 @@ fn state(pull: &wire::PullRequest) -> PullRequestState {
     match pull.state {
         wire::PullRequestState::Open => PullRequestState::Open,
         wire::PullRequestState::Closed => PullRequestState::Closed,
-        // An unknown state is judged by `closed_at`, the one field that tells.
+        // An unknown state is judged by `closed_at`, the one field that records closing.
         wire::PullRequestState::Other(_) if pull.closed_at.is_some() => PullRequestState::Closed,
         wire::PullRequestState::Other(_) => PullRequestState::Open,
     }
@@ -190,7 +190,7 @@ impl AccountSet {
         }
     }
 
-    /// The logins of the accounts in the set, in account id order.
+    /// Returns the logins of the accounts in the set, in account id order.
     pub fn logins(&self) -> Vec<String> {
         self.accounts
             .values()
@@ -203,7 +203,7 @@ impl AccountSet {
         self.accounts.len()
     }
 
-    /// Returns whether the set holds no account.
+    /// Returns whether the set is empty.
     pub fn is_empty(&self) -> bool {
         self.accounts.is_empty()
     }

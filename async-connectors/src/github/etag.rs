@@ -1,6 +1,6 @@
 //! Conditional requests: pages remembered by URL with their `ETag`.
 //!
-//! GitHub answers a request carrying `If-None-Match` with `304 Not Modified` when the
+//! GitHub responds to a request carrying `If-None-Match` with `304 Not Modified` when the
 //! resource has not changed, and a 304 does not count against the primary rate limit. The
 //! client stores each successful page's `ETag`, body and next-page link under its URL, sends
 //! the `ETag` back on the next request for that URL, and reuses the stored page on a 304.
@@ -28,7 +28,7 @@ pub struct CachedPage {
     pub next: Option<String>,
 }
 
-/// Where the client keeps pages for conditional requests, keyed by the full request URL.
+/// A store of pages for conditional requests, keyed by the full request URL.
 ///
 /// GitHub computes ETags per `Accept` and `Authorization` header, so one cache should serve
 /// one token.
@@ -66,7 +66,7 @@ impl MemoryEtagCache {
 #[async_trait]
 impl EtagCache for MemoryEtagCache {
     async fn get(&self, url: &str) -> Result<Option<CachedPage>, Error> {
-        // A poisoned lock only means another thread panicked mid-insert; the map is still
+        // A poisoned lock only means another thread panicked mid-insert, and the map is still
         // a valid cache.
         let pages = self
             .pages
@@ -114,7 +114,7 @@ impl EtagCache for StoreEtagCache {
     }
 
     async fn put(&self, url: &str, page: CachedPage) -> Result<(), Error> {
-        // Serializing a struct of strings cannot fail; should it ever, skipping the entry
+        // Serializing a struct of strings cannot fail. Should it ever, skipping the entry
         // only costs a full request next time.
         let Ok(value) = serde_json::to_vec(&page) else {
             return Ok(());
@@ -124,7 +124,7 @@ impl EtagCache for StoreEtagCache {
     }
 }
 
-/// The item fields that hold text people wrote; cached pages leave them out.
+/// The item fields that contain text people wrote, which cached pages leave out.
 const PROSE_FIELDS: [&str; 4] = ["body", "body_html", "body_text", "diff_hunk"];
 
 /// Returns `body` as JSON text without the prose fields of its items, or `None` when it is

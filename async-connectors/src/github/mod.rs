@@ -9,7 +9,7 @@
 //! use async_core::http::{EgressPolicy, HttpClient};
 //! use secrecy::SecretString;
 //!
-//! // Every request goes through the egress-checked client; `api.github.com` is allowed by
+//! // Every request goes through the egress-checked client, which allows `api.github.com` by
 //! // default. For GitHub Enterprise Server, allow its host and set its API root.
 //! let http = HttpClient::new(EgressPolicy::default().allow_host("ghe.example"))?;
 //! let client = GitHubClient::builder(http, SecretString::from("ghp_example"))
@@ -33,7 +33,7 @@
 //! | `GET /repos/{owner}/{repo}/pulls/{number}/comments` | who commented on the diff, on which file, when |
 //! | `GET /users/{login}` | names and public e-mails of the accounts seen |
 //!
-//! Every listing asks for 100 items per page and follows the `Link` header's `rel="next"`
+//! Every listing requests 100 items per page and follows the `Link` header's `rel="next"`
 //! URL exactly as GitHub gives it, until the header has no `next`. A next link to another
 //! origin than the base URL is refused, so the token never travels elsewhere. The text
 //! people wrote (pull request, review and comment bodies) is never deserialized, and
@@ -57,10 +57,10 @@
 //! - otherwise, with `x-ratelimit-remaining: 0`, the time until `x-ratelimit-reset`
 //!   (the primary, hourly limit);
 //! - otherwise, when the message mentions a secondary rate limit, one minute, the minimum
-//!   GitHub's documentation asks for.
+//!   wait GitHub's documentation gives.
 //!
 //! Requests are sent one at a time, as GitHub advises. Each response with an `ETag` is
-//! remembered in an [`EtagCache`] (in memory unless the builder sets another); the next
+//! remembered in an [`EtagCache`] (in memory unless the builder sets another), and the next
 //! request for the same URL sends `If-None-Match`, and a `304 Not Modified`, which does not
 //! count against the primary limit, reuses the stored page.
 //!
@@ -68,6 +68,7 @@
 //! JSON, and name the endpoint by its template (`/repos/{owner}/{repo}/pulls`), never by
 //! its real path or query.
 
+mod builder;
 mod classify;
 mod client;
 mod commits;
@@ -83,7 +84,8 @@ mod source;
 mod users;
 mod work_items;
 
-pub use client::{API_VERSION, DEFAULT_BASE_URL, GitHubClient, GitHubClientBuilder};
+pub use builder::GitHubClientBuilder;
+pub use client::{API_VERSION, DEFAULT_BASE_URL, GitHubClient};
 pub use etag::{CachedPage, EtagCache, MemoryEtagCache, StoreEtagCache};
 pub use repo::RepoName;
 pub use source::GitHubSource;

@@ -23,7 +23,7 @@ impl GitHubClient {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::Api`] when GitHub answers with an error, [`Error::Decode`] when the
+    /// Returns [`Error::Api`] when GitHub returns an error status, [`Error::Decode`] when the
     /// body is not the expected JSON, [`Error::Config`] when a next-page link leaves the
     /// base URL's origin, and [`Error::Core`] when the request cannot be sent.
     pub async fn list_pulls_page(
@@ -42,7 +42,7 @@ impl GitHubClient {
     /// `since`. Waiting for a whole page rather than the first old item keeps the cut
     /// robust if GitHub's sort order and the `updated_at` it reports ever disagree, at the
     /// cost of at most one extra page. A pull request updated while pages are read can move
-    /// to an earlier page and appear twice; only its first occurrence is kept.
+    /// to an earlier page and appear twice, so only its first occurrence is kept.
     ///
     /// # Errors
     ///

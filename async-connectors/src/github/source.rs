@@ -62,7 +62,7 @@ impl GitHubSource {
         self
     }
 
-    /// The repositories this source reads.
+    /// Returns the repositories this source reads.
     pub fn repositories(&self) -> &[RepoName] {
         &self.repositories
     }
@@ -113,7 +113,7 @@ impl GitHubSource {
         Ok(())
     }
 
-    /// Fills in names and public e-mails; an account deleted since it was seen keeps what
+    /// Fills in names and public e-mails. An account deleted since it was seen keeps what
     /// the listings showed.
     async fn add_profiles(&self, accounts: &mut AccountSet) -> Result<(), Error> {
         for login in accounts.logins() {

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use mockito::{Matcher, Mock, ServerGuard};
 use secrecy::SecretString;
 
-/// The token every test client sends; tests assert it never leaks.
+/// The token every test client sends. Tests assert that it never leaks.
 pub const TOKEN: &str = "ghp_FixtureToken0123456789abcdefABCDEF";
 
 /// The repository the fixtures belong to.
@@ -55,7 +55,7 @@ pub fn at(text: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// The window the fixtures are written around: the week of 2 November 2026.
+/// Returns the window the fixtures are written around: the week of 2 November 2026.
 pub fn window() -> TimeWindow {
     TimeWindow::new(at("2026-11-02T00:00:00Z"), at("2026-11-09T00:00:00Z"))
 }
@@ -75,7 +75,7 @@ pub fn page_query(page: u32) -> Matcher {
     Matcher::UrlEncoded("page".into(), page.to_string())
 }
 
-/// A `Link` header pointing at `path?per_page=100&page=N` on the mock server.
+/// Builds a `Link` header pointing at `path?per_page=100&page=N` on the mock server.
 pub fn next_link(server: &ServerGuard, path: &str, page: u32) -> String {
     let url = server.url();
     format!(

@@ -12,10 +12,10 @@ pub struct Commit {
     pub sha: String,
     /// The git data: author and committer signatures and the message.
     pub commit: GitCommit,
-    /// The GitHub account linked to the author e-mail; `null` or `{}` when none matches.
+    /// The GitHub account linked to the author e-mail, or `null` or `{}` when none matches.
     #[serde(default, deserialize_with = "nullable_user")]
     pub author: Option<User>,
-    /// The GitHub account linked to the committer e-mail; `null` or `{}` when none matches.
+    /// The GitHub account linked to the committer e-mail, or `null` or `{}` when none matches.
     #[serde(default, deserialize_with = "nullable_user")]
     pub committer: Option<User>,
 }
@@ -23,10 +23,10 @@ pub struct Commit {
 /// The git object behind a commit.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct GitCommit {
-    /// Who wrote the change, as recorded in git.
+    /// The author signature recorded in git.
     #[serde(default)]
     pub author: Option<GitSignature>,
-    /// Who made the commit, as recorded in git.
+    /// The committer signature recorded in git.
     #[serde(default)]
     pub committer: Option<GitSignature>,
     /// The full commit message.
@@ -40,7 +40,7 @@ pub struct GitSignature {
     /// The name recorded in git.
     #[serde(default)]
     pub name: Option<String>,
-    /// The e-mail recorded in git; GitHub sends `""` when there is none.
+    /// The e-mail recorded in git, or `""` when there is none.
     #[serde(default)]
     pub email: Option<String>,
     /// The date recorded in git, which can be far in the past or the future.

@@ -15,11 +15,11 @@ pub struct PullRequest {
     pub id: u64,
     /// The number within the repository.
     pub number: u64,
-    /// `open` or `closed`; merged pull requests are `closed`.
+    /// `open` or `closed`. Merged pull requests are `closed`.
     pub state: PullRequestState,
     /// The title.
     pub title: String,
-    /// The author; `null` when the account was deleted.
+    /// The author, or `null` when the account was deleted.
     #[serde(default, deserialize_with = "nullable_user")]
     pub user: Option<User>,
     /// The page a person opens to see the pull request.
@@ -35,7 +35,7 @@ pub struct PullRequest {
     /// When it was merged.
     #[serde(default)]
     pub merged_at: Option<DateTime<Utc>>,
-    /// Whether it is a draft; older GitHub Enterprise versions omit the field.
+    /// Whether it is a draft. The API description marks the field optional.
     #[serde(default)]
     pub draft: Option<bool>,
     /// The branch it merges from.

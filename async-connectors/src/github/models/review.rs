@@ -10,15 +10,15 @@ use super::user::{User, nullable_user};
 pub struct Review {
     /// The review id.
     pub id: u64,
-    /// The reviewer; `null` when the account was deleted.
+    /// The reviewer, or `null` when the account was deleted.
     #[serde(default, deserialize_with = "nullable_user")]
     pub user: Option<User>,
     /// The verdict.
     pub state: ReviewState,
-    /// When it was submitted; absent on pending reviews.
+    /// When it was submitted. Pending reviews have no such field.
     #[serde(default)]
     pub submitted_at: Option<DateTime<Utc>>,
-    /// The commit the review was made on; newer API descriptions allow `null`.
+    /// The commit the review was made on, which newer API descriptions allow to be `null`.
     #[serde(default)]
     pub commit_id: Option<String>,
 }

@@ -14,10 +14,10 @@ pub struct ReviewComment {
     /// The review the comment belongs to, if any.
     #[serde(default)]
     pub pull_request_review_id: Option<u64>,
-    /// The comment this one answers, if any.
+    /// The comment this one replies to, if any.
     #[serde(default)]
     pub in_reply_to_id: Option<u64>,
-    /// The author; `null` when the account was deleted.
+    /// The author, or `null` when the account was deleted.
     #[serde(default, deserialize_with = "nullable_user")]
     pub user: Option<User>,
     /// The file the comment is on.

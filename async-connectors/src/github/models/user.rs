@@ -12,10 +12,11 @@ pub struct User {
     /// Whether the account is a person, a bot or an organization.
     #[serde(rename = "type", default)]
     pub kind: UserType,
-    /// The profile name; only `GET /users/{login}` sends it, and it may be `null`.
+    /// The profile name, sent by `GET /users/{login}` (listings usually omit it). It may be
+    /// `null`.
     #[serde(default)]
     pub name: Option<String>,
-    /// The public e-mail address; `null` unless the user made one public.
+    /// The public e-mail address, which is `null` unless the user made one public.
     #[serde(default)]
     pub email: Option<String>,
 }
@@ -49,7 +50,8 @@ impl From<String> for UserType {
 /// Deserializes a user that GitHub may send as `null` or as an empty object `{}`.
 ///
 /// Commit listings send `{}` for the `author` and `committer` of a commit whose e-mail
-/// matches no account. Both mean "no linked account"; any other shape must be a full user.
+/// matches no account. Both mean "no linked account", and any other shape must be a full
+/// user.
 pub(crate) fn nullable_user<'de, D>(deserializer: D) -> Result<Option<User>, D::Error>
 where
     D: Deserializer<'de>,
