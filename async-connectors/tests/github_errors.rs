@@ -8,7 +8,7 @@ mod common {
 use std::time::Duration;
 
 use async_connectors::{Error, ErrorClass};
-use common::github::{TOKEN, client, fixture};
+use common::github::{TOKEN, client, client_without_retries, fixture};
 
 const REQUEST_ID: &str = "C0DE:1234:5678AB:9ABCDE:6750A1F0";
 
@@ -82,7 +82,7 @@ async fn non_json_bad_gateway_keeps_status() {
         .create_async()
         .await;
 
-    let error = client(&server)
+    let error = client_without_retries(&server)
         .user("ada-dev")
         .await
         .expect_err("502 is an error");
@@ -145,7 +145,7 @@ async fn primary_limit_waits_until_reset() {
         .create_async()
         .await;
 
-    let error = client(&server)
+    let error = client_without_retries(&server)
         .user("ada-dev")
         .await
         .expect_err("an exhausted limit is an error");
@@ -170,7 +170,7 @@ async fn too_many_requests_keeps_retry_after() {
         .create_async()
         .await;
 
-    let error = client(&server)
+    let error = client_without_retries(&server)
         .user("ada-dev")
         .await
         .expect_err("429 is an error");
@@ -179,6 +179,29 @@ async fn too_many_requests_keeps_retry_after() {
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
     assert_eq!(api_error(&error).status, 429);
     assert_eq!(error.request_id(), Some(REQUEST_ID));
+}
+
+#[tokio::test]
+async fn long_retry_after_reaches_caller() {
+    let mut server = mockito::Server::new_async().await;
+    // A delay longer than the HttpClient waits out itself is handed to the caller at once.
+    let limited = server
+        .mock("GET", "/github/users/ada-dev")
+        .with_status(429)
+        .with_header("retry-after", "3600")
+        .with_body(fixture("error_secondary_limit.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let error = client(&server)
+        .user("ada-dev")
+        .await
+        .expect_err("429 is an error");
+
+    assert!(error.is_rate_limited());
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
+    limited.assert_async().await;
 }
 
 #[tokio::test]
@@ -200,23 +223,43 @@ async fn secondary_limit_then_success() {
         .expect(1)
         .create_async()
         .await;
-    let client = client(&server);
-
-    // An HttpClient that retries secondary limits returns the second response itself. One
-    // that does not returns the 403, and the connector must classify it.
-    let profile = match client.user("ada-dev").await {
-        Ok(profile) => profile,
-        Err(error) => {
-            assert!(error.is_rate_limited(), "{error:?}");
-            assert_eq!(error.retry_after(), Some(Duration::ZERO));
-            assert_eq!(api_error(&error).status, 403);
-            client.user("ada-dev").await.expect("the retry succeeds")
-        }
-    };
+    // The HttpClient retries a 403 that carries `retry-after` and returns the second
+    // response, so the caller sees only the success.
+    let profile = client(&server)
+        .user("ada-dev")
+        .await
+        .expect("the retry succeeds");
 
     assert_eq!(profile.login, "ada-dev");
     limited.assert_async().await;
     recovered.assert_async().await;
+}
+
+#[tokio::test]
+async fn secondary_limit_by_message_is_rate_limited() {
+    let mut server = mockito::Server::new_async().await;
+    // Without `retry-after` and with quota left, only the message identifies the limit,
+    // and the HttpClient hands the response over unretried.
+    let limited = server
+        .mock("GET", "/github/users/ada-dev")
+        .with_status(403)
+        .with_header("x-ratelimit-remaining", "4990")
+        .with_header("x-github-request-id", REQUEST_ID)
+        .with_body(fixture("error_secondary_limit.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let error = client(&server)
+        .user("ada-dev")
+        .await
+        .expect_err("a secondary limit is an error");
+
+    assert!(error.is_rate_limited(), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!(api_error(&error).status, 403);
+    assert_eq!(error.request_id(), Some(REQUEST_ID));
+    limited.assert_async().await;
 }
 
 #[tokio::test]

@@ -49,7 +49,9 @@
 //!
 //! # Rate limits
 //!
-//! GitHub reports exhausted limits with 403 or 429. Such responses become
+//! GitHub reports exhausted limits with 403 or 429. The [`HttpClient`](async_core::http::HttpClient) retries a 429, and
+//! a 403 carrying `retry-after` or an exhausted quota, when the delay fits its
+//! [`RetryPolicy`](async_core::http::RetryPolicy). A rate-limit response that still reaches the connector becomes
 //! [`Error::Api`](crate::Error::Api) with [`ErrorClass::RateLimited`](crate::ErrorClass)
 //! and a `retry_after`:
 //!
@@ -60,7 +62,7 @@
 //!   wait GitHub's documentation gives.
 //!
 //! Requests are sent one at a time, as GitHub advises. Each response with an `ETag` is
-//! remembered in an [`EtagCache`] (in memory unless the builder sets another), and the next
+//! remembered in an [`EtagCache`] (in memory unless the builder sets another). The next
 //! request for the same URL sends `If-None-Match`, and a `304 Not Modified`, which does not
 //! count against the primary limit, reuses the stored page.
 //!

@@ -41,7 +41,22 @@ pub fn http() -> HttpClient {
 
 /// Builds a client whose base URL is the mock server with a `/github` path prefix.
 pub fn client(server: &ServerGuard) -> GitHubClient {
-    GitHubClient::builder(http(), SecretString::from(TOKEN))
+    client_over(http(), server)
+}
+
+/// Builds a client like [`client`] whose HTTP client sends each request once, so that
+/// error responses reach the connector without the HTTP client's retries.
+pub fn client_without_retries(server: &ServerGuard) -> GitHubClient {
+    let http = HttpClient::builder()
+        .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .no_retries()
+        .build()
+        .expect("HTTP client builds");
+    client_over(http, server)
+}
+
+fn client_over(http: HttpClient, server: &ServerGuard) -> GitHubClient {
+    GitHubClient::builder(http, SecretString::from(TOKEN))
         .base_url(format!("{}/github", server.url()))
         .user_agent("async-sdk-tests")
         .build()
