@@ -4,12 +4,12 @@ mod common {
     pub(crate) mod github;
 }
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use async_connectors::github::CachedPage;
 use async_connectors::github::{EtagCache, GitHubClient, RepoName, StoreEtagCache};
 use async_core::ids::TenantId;
-use async_core::store::{KeyValueStore, Namespace, ScanPage, StorageError, Version, Versioned};
+use async_core::store::{KeyValueStore, MemoryStore, Namespace};
 use async_trait::async_trait;
 use common::github::{REPO, TOKEN, fixture, http, next_link};
 use mockito::{Matcher, ServerGuard};
@@ -100,7 +100,7 @@ async fn not_modified_reuses_page_from_memory() {
 async fn not_modified_reuses_page_from_store() {
     let mut server = mockito::Server::new_async().await;
     let mocks = serve_reviews(&mut server).await;
-    let store = Arc::new(MapStore::default());
+    let store = Arc::new(MemoryStore::new());
     let namespace = Namespace::new(TenantId::new("acme"), "github-etags");
     let cache = Arc::new(StoreEtagCache::new(store.clone(), namespace.clone()));
     let client = client_with(&server, cache);
@@ -138,79 +138,45 @@ async fn not_modified_without_stored_page_is_error() {
     }
 }
 
-/// A minimal in-memory [`KeyValueStore`] for exercising [`StoreEtagCache`].
-#[derive(Debug, Default)]
-struct MapStore {
-    entries: Mutex<BTreeMap<(Namespace, String), Versioned>>,
-}
+/// An [`EtagCache`] whose backend is down.
+#[derive(Debug)]
+struct BrokenCache;
 
 #[async_trait]
-impl KeyValueStore for MapStore {
-    async fn get(
-        &self,
-        namespace: &Namespace,
-        key: &str,
-    ) -> Result<Option<Versioned>, async_core::Error> {
-        let entries = self.entries.lock().expect("lock");
-        Ok(entries.get(&(namespace.clone(), key.to_owned())).cloned())
+impl EtagCache for BrokenCache {
+    async fn get(&self, _url: &str) -> Result<Option<CachedPage>, async_connectors::Error> {
+        Err(broken())
     }
 
-    async fn put(
-        &self,
-        namespace: &Namespace,
-        key: &str,
-        value: Vec<u8>,
-    ) -> Result<Version, async_core::Error> {
-        let mut entries = self.entries.lock().expect("lock");
-        let slot = (namespace.clone(), key.to_owned());
-        let version = Version(entries.get(&slot).map_or(1, |old| old.version.0 + 1));
-        entries.insert(slot, Versioned { value, version });
-        Ok(version)
+    async fn put(&self, _url: &str, _page: CachedPage) -> Result<(), async_connectors::Error> {
+        Err(broken())
+    }
+}
+
+fn broken() -> async_connectors::Error {
+    async_connectors::Error::Config {
+        what: "test cache",
+        reason: "the backend is down".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn broken_cache_does_not_fail_requests() {
+    let mut server = mockito::Server::new_async().await;
+    let user = server
+        .mock("GET", "/github/users/ada-dev")
+        .match_header("if-none-match", Matcher::Missing)
+        .with_header("etag", FIRST_ETAG)
+        .with_body(fixture("user_ada.json"))
+        .expect(2)
+        .create_async()
+        .await;
+    let client = client_with(&server, Arc::new(BrokenCache));
+
+    for _ in 0..2 {
+        let profile = client.user("ada-dev").await.expect("user loads");
+        assert_eq!(profile.login, "ada-dev");
     }
 
-    async fn put_if_version(
-        &self,
-        namespace: &Namespace,
-        key: &str,
-        value: Vec<u8>,
-        expected: Option<Version>,
-    ) -> Result<Version, async_core::Error> {
-        let actual = self.get(namespace, key).await?.map(|old| old.version);
-        if actual != expected {
-            return Err(async_core::Error::Storage(StorageError::VersionConflict {
-                key: key.to_owned(),
-                expected: expected.map(|version| version.0),
-                actual: actual.map(|version| version.0),
-            }));
-        }
-        self.put(namespace, key, value).await
-    }
-
-    async fn delete(&self, namespace: &Namespace, key: &str) -> Result<bool, async_core::Error> {
-        let mut entries = self.entries.lock().expect("lock");
-        Ok(entries
-            .remove(&(namespace.clone(), key.to_owned()))
-            .is_some())
-    }
-
-    async fn scan_prefix(
-        &self,
-        namespace: &Namespace,
-        prefix: &str,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<ScanPage, async_core::Error> {
-        let entries = self.entries.lock().expect("lock");
-        let page: Vec<(String, Versioned)> = entries
-            .iter()
-            .filter(|((space, key), _)| space == namespace && key.starts_with(prefix))
-            .filter(|((_, key), _)| cursor.is_none_or(|after| key.as_str() > after))
-            .take(limit)
-            .map(|((_, key), value)| (key.clone(), value.clone()))
-            .collect();
-        Ok(ScanPage {
-            entries: page,
-            next_cursor: None,
-        })
-    }
+    user.assert_async().await;
 }

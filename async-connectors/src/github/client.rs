@@ -158,16 +158,13 @@ impl GitHubClient {
     fn next_url(&self, endpoint: Endpoint, link: &str) -> Result<Url, Error> {
         let url = Url::parse(link).map_err(|_| Error::Config {
             what: "next-page link",
-            reason: format!(
-                "GitHub returned an unparsable link for {}",
-                endpoint.template
-            ),
+            reason: format!("GitHub returned an invalid link for {}", endpoint.template),
         })?;
         if url.origin() != self.base.origin() {
             return Err(Error::Config {
                 what: "next-page link",
                 reason: format!(
-                    "GitHub returned a link to another origin for {}; the token is only sent to {}",
+                    "GitHub returned a link to another origin for {}, but the token is only sent to {}",
                     endpoint.template,
                     self.base.origin().ascii_serialization()
                 ),
@@ -179,7 +176,7 @@ impl GitHubClient {
     /// Sends a GET with `If-None-Match` when a page is cached, and returns the page body.
     async fn fetch(&self, endpoint: Endpoint, url: Url) -> Result<Fetched, Error> {
         let key = url.as_str().to_owned();
-        let cached = self.etags.get(&key).await?;
+        let cached = self.cached(endpoint, &key).await;
         let request = self.request(endpoint, url, cached.as_ref());
         let response = self.http.send(request).await?;
 
@@ -194,8 +191,25 @@ impl GitHubClient {
         }
 
         let fetched = Fetched::from_response(&response);
-        self.remember(key, &response, &fetched).await?;
+        self.remember(endpoint, key, &response, &fetched).await;
         Ok(fetched)
+    }
+
+    /// Looks up the cached page for `key`. The cache only saves requests, so a cache that
+    /// fails is logged and the request goes out unconditionally.
+    async fn cached(&self, endpoint: Endpoint, key: &str) -> Option<CachedPage> {
+        match self.etags.get(key).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(
+                    target: "async_connectors::github",
+                    operation = endpoint.operation,
+                    %error,
+                    "ETag cache read failed, so the request is sent without If-None-Match"
+                );
+                None
+            }
+        }
     }
 
     fn request(&self, endpoint: Endpoint, url: Url, cached: Option<&CachedPage>) -> ApiRequest {
@@ -217,24 +231,33 @@ impl GitHubClient {
     }
 
     /// Stores a successful JSON response that carries an `ETag`, without its prose fields.
+    /// A failed write is logged and only costs a full request next time.
     async fn remember(
         &self,
+        endpoint: Endpoint,
         key: String,
         response: &ApiResponse,
         fetched: &Fetched,
-    ) -> Result<(), Error> {
+    ) {
         let Some(etag) = response.header("etag") else {
-            return Ok(());
+            return;
         };
         let Some(body) = without_prose(&fetched.body) else {
-            return Ok(());
+            return;
         };
         let page = CachedPage {
             etag: etag.to_owned(),
             body,
             next: fetched.next.clone(),
         };
-        self.etags.put(&key, page).await
+        if let Err(error) = self.etags.put(&key, page).await {
+            tracing::warn!(
+                target: "async_connectors::github",
+                operation = endpoint.operation,
+                %error,
+                "ETag cache write failed, so the next request for this page is unconditional"
+            );
+        }
     }
 }
 

@@ -31,7 +31,7 @@ pub struct CachedPage {
 /// A store of pages for conditional requests, keyed by the full request URL.
 ///
 /// GitHub computes ETags per `Accept` and `Authorization` header, so one cache should serve
-/// one token.
+/// one token. The client logs a failing cache and then treats it as empty.
 #[async_trait]
 pub trait EtagCache: Send + Sync + std::fmt::Debug {
     /// Returns the page stored for `url`, if any.
