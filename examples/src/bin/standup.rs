@@ -1,2 +1,336 @@
-//! Standup.
-fn main() {}
+//! Prints a team standup written from GitHub, Jira and Slack activity.
+//!
+//! With no arguments it runs on the bundled demo workspace: a local sandbox replays
+//! recorded provider responses, the real connectors read them, the records are sealed into
+//! an encrypted SQLite file, identities are resolved, blockers detected, the policy applied
+//! for the viewer, and the standup printed. Progress goes to stderr, the standup to stdout.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use async_core::http::{EgressPolicy, HttpClient};
+use async_core::identity::{IdentityConfig, IdentityMap, IdentityResolver};
+use async_core::ids::{PersonId, TenantId};
+use async_core::insights::{InsightConfig, StandupInsights, standup_insights};
+use async_core::model::TimeWindow;
+use async_examples::demo::Demo;
+use async_examples::pipeline::{
+    JobError, KeySource, LiveConfig, Sources, SyncProgress, Withheld, authorize_standup,
+    open_records, organization_of, sync,
+};
+use async_llm::tasks::standup::{Standup, StandupOptions, write_standup};
+use async_llm::{AnthropicModel, LanguageModel, OfflineModel};
+use async_policy::{AuditLog, Guard, MemoryAuditLog, RulesEngine, VisibilitySettings};
+use chrono::{TimeDelta, Utc};
+use clap::{Parser, ValueEnum};
+use secrecy::SecretString;
+
+/// The Claude model used when `ANTHROPIC_API_KEY` is set and `ASYNC_ANTHROPIC_MODEL` is not.
+const DEFAULT_CLAUDE_MODEL: &str = "claude-sonnet-4-5";
+
+/// Print a team standup from GitHub, Jira and Slack activity.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Args {
+    /// The person the standup is for; the policy decides what they may see
+    /// [default: the team lead in the demo]
+    #[arg(long = "as", value_name = "PERSON")]
+    viewer: Option<String>,
+
+    /// Keep the encrypted SQLite store at this path instead of a temporary folder
+    #[arg(long, value_name = "PATH")]
+    store: Option<PathBuf>,
+
+    /// Read the real providers with tokens from the environment instead of the demo
+    #[arg(long)]
+    live: bool,
+
+    /// Output format of the standup
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+}
+
+/// How the standup is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Markdown.
+    Markdown,
+    /// Slack mrkdwn, as `chat.postMessage` takes it.
+    Slack,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(&JobError::Config(format!(
+                "could not start the async runtime: {error}"
+            )));
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error),
+    }
+}
+
+/// Prints an error with its causes and returns the failure exit code.
+fn fail(error: &JobError) -> ExitCode {
+    eprintln!("error: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+    ExitCode::FAILURE
+}
+
+/// What the job reads: the sources, the identity mapping, the window and the viewer.
+struct Workspace {
+    sources: Sources,
+    identities: PathBuf,
+    window: TimeWindow,
+    now: chrono::DateTime<Utc>,
+    viewer: Option<String>,
+    tenant: TenantId,
+    _sandbox: Option<async_examples::sandbox::Sandbox>,
+}
+
+async fn run(args: Args) -> Result<(), JobError> {
+    let workspace = if args.live {
+        live_workspace(&args)?
+    } else {
+        demo_workspace(&args).await?
+    };
+
+    let temporary = tempfile::tempdir().map_err(|source| JobError::Read {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let store_path = args
+        .store
+        .clone()
+        .unwrap_or_else(|| temporary.path().join("standup.sqlite"));
+    let key = std::env::var("ASYNC_STORE_KEY").ok();
+    let (records, key_source) =
+        open_records(&store_path, key.as_deref(), workspace.tenant.clone()).await?;
+    if key_source == KeySource::Generated {
+        eprintln!(
+            "store: {} (key generated for this run; set ASYNC_STORE_KEY to reopen it later)",
+            store_path.display()
+        );
+    } else {
+        eprintln!("store: {} (key from ASYNC_STORE_KEY)", store_path.display());
+    }
+
+    sync(
+        &workspace.sources,
+        workspace.window,
+        &records,
+        report_progress,
+    )
+    .await?;
+    let batch = records
+        .load_batch()
+        .await
+        .map_err(|source| JobError::ForeignStore {
+            path: store_path.clone(),
+            source,
+        })?;
+
+    let identity = resolve_identities(&workspace.identities, &batch)?;
+    let insights = standup_insights(
+        &batch,
+        &identity,
+        workspace.window,
+        workspace.now,
+        &InsightConfig::default(),
+    );
+    let viewer = choose_viewer(workspace.viewer.as_deref(), &identity)?;
+    let standup = write(&viewer, &identity, &insights).await?;
+
+    match args.format {
+        Format::Markdown => println!("{}", standup.markdown),
+        Format::Slack => println!("{}", standup.slack_mrkdwn),
+    }
+    Ok(())
+}
+
+async fn demo_workspace(args: &Args) -> Result<Workspace, JobError> {
+    let demo = Demo::bundled();
+    let sandbox = demo.start_sandbox().await?;
+    eprintln!(
+        "demo: replaying recorded GitHub, Jira and Slack responses from {}",
+        sandbox.base_url()
+    );
+    Ok(Workspace {
+        sources: Sources::demo(&sandbox)?,
+        identities: demo.identities_path(),
+        window: Demo::window(),
+        now: Demo::now(),
+        viewer: Some(
+            args.viewer
+                .clone()
+                .unwrap_or_else(|| Demo::viewer().id.to_owned()),
+        ),
+        tenant: TenantId::new(Demo::ORGANIZATION),
+        _sandbox: Some(sandbox),
+    })
+}
+
+fn live_workspace(args: &Args) -> Result<Workspace, JobError> {
+    let variables: BTreeMap<String, String> = std::env::vars().collect();
+    let mut missing = Vec::new();
+    let identities = variables.get("ASYNC_IDENTITIES").map(PathBuf::from);
+    if identities.is_none() {
+        missing.push("ASYNC_IDENTITIES");
+    }
+    let config = match LiveConfig::from_variables(&variables) {
+        Ok(config) if missing.is_empty() => config,
+        Ok(_) => {
+            return Err(JobError::Config(format!(
+                "--live needs these environment variables: {}",
+                missing.join(", ")
+            )));
+        }
+        Err(JobError::Config(message)) if !missing.is_empty() => {
+            return Err(JobError::Config(format!(
+                "{message}, {}",
+                missing.join(", ")
+            )));
+        }
+        Err(error) => return Err(error),
+    };
+    let now = Utc::now();
+    Ok(Workspace {
+        sources: Sources::live(&config)?,
+        identities: identities.unwrap_or_default(),
+        window: TimeWindow::new(now - TimeDelta::hours(24), now),
+        now,
+        viewer: args.viewer.clone(),
+        tenant: TenantId::new("live"),
+        _sandbox: None,
+    })
+}
+
+fn report_progress(progress: SyncProgress) {
+    match progress {
+        SyncProgress::Started { provider } => eprintln!("sync: {provider} ..."),
+        SyncProgress::Stored {
+            provider,
+            records,
+            millis,
+        } => {
+            eprintln!("sync: {provider} stored {records} records in {millis} ms")
+        }
+    }
+}
+
+fn resolve_identities(
+    path: &PathBuf,
+    batch: &async_core::model::ActivityBatch,
+) -> Result<IdentityMap, JobError> {
+    let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let config = IdentityConfig::from_toml_str(&text)?;
+    let identity = IdentityResolver::new(config)?.resolve_batch(batch);
+    eprintln!(
+        "identities: {} people in {} teams, {} conflicts",
+        identity.people().len(),
+        identity.teams().len(),
+        identity.conflicts().len()
+    );
+    for conflict in identity.conflicts() {
+        eprintln!("identities: conflict: {conflict:?}");
+    }
+    Ok(identity)
+}
+
+fn choose_viewer(viewer: Option<&str>, identity: &IdentityMap) -> Result<PersonId, JobError> {
+    let known = || {
+        identity
+            .people()
+            .iter()
+            .map(|person| person.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(viewer) = viewer else {
+        return Err(JobError::Config(format!(
+            "--live needs --as PERSON; known people: {}",
+            known()
+        )));
+    };
+    let id = PersonId::new(viewer.trim());
+    if identity.person(&id).is_none() {
+        return Err(JobError::UnknownViewer {
+            viewer: viewer.to_owned(),
+            known: known(),
+        });
+    }
+    Ok(id)
+}
+
+async fn write(
+    viewer: &PersonId,
+    identity: &IdentityMap,
+    insights: &StandupInsights,
+) -> Result<Standup, JobError> {
+    let Some(team) = insights.teams.iter().find(|team| {
+        identity.teams().iter().any(|known| {
+            known.id == team.team
+                && (known.members.contains(viewer) || known.managers.contains(viewer))
+        })
+    }) else {
+        return Err(JobError::Config(format!(
+            "{viewer} is in no team, so there is no standup to show them"
+        )));
+    };
+
+    let engine = RulesEngine::new(organization_of(identity), VisibilitySettings::default());
+    let guard = Guard::new(engine, MemoryAuditLog::new());
+    let (facts, withheld) = authorize_standup(&guard, viewer, team, insights);
+    report_withheld(viewer, &withheld);
+    eprintln!(
+        "policy: {} decisions about others' data recorded in the audit log",
+        guard.log().entries().len()
+    );
+
+    let model = choose_model()?;
+    let standup = write_standup(model.as_ref(), &facts, &StandupOptions::default()).await?;
+    Ok(standup)
+}
+
+fn report_withheld(viewer: &PersonId, withheld: &[Withheld]) {
+    for entry in withheld {
+        eprintln!(
+            "policy: {viewer} may not see the {} of {}: {}",
+            entry.category, entry.person, entry.reason
+        );
+    }
+}
+
+fn choose_model() -> Result<Arc<dyn LanguageModel>, JobError> {
+    let Some(key) = std::env::var("ANTHROPIC_API_KEY")
+        .ok()
+        .filter(|key| !key.trim().is_empty())
+    else {
+        eprintln!(
+            "model: offline renderer (set ANTHROPIC_API_KEY to have Claude write the standup)"
+        );
+        return Ok(Arc::new(OfflineModel::new()));
+    };
+    let name =
+        std::env::var("ASYNC_ANTHROPIC_MODEL").unwrap_or_else(|_| DEFAULT_CLAUDE_MODEL.to_owned());
+    eprintln!("model: Claude ({name}) through the Anthropic Messages API");
+    let http = HttpClient::new(EgressPolicy::default())?;
+    let model = AnthropicModel::builder(SecretString::from(key), name)
+        .http_client(http)
+        .build()?;
+    Ok(Arc::new(model))
+}

@@ -1,0 +1,61 @@
+//! The job's error type.
+
+use std::path::PathBuf;
+
+/// Everything the standup job can fail with, each naming what to do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JobError {
+    /// A required environment variable or option is missing or invalid.
+    #[error("{0}")]
+    Config(String),
+    /// A file could not be read.
+    #[error("could not read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The store holds values sealed under another key.
+    #[error(
+        "the store at {path} was sealed with another key; set ASYNC_STORE_KEY to the key used before, or pass a new --store path"
+    )]
+    ForeignStore {
+        /// The store file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: async_core::Error,
+    },
+    /// The viewer is not a person of the workspace.
+    #[error("unknown person `{viewer}` for --as; known people: {known}")]
+    UnknownViewer {
+        /// The requested viewer.
+        viewer: String,
+        /// The people the workspace knows, comma-separated.
+        known: String,
+    },
+    /// The demo sandbox failed.
+    #[error("demo sandbox failed")]
+    Sandbox(#[from] crate::sandbox::Error),
+    /// A connector failed.
+    #[error("{provider} sync failed")]
+    Connector {
+        /// The provider.
+        provider: &'static str,
+        /// The connector's error.
+        #[source]
+        source: async_connectors::Error,
+    },
+    /// Storage, identity or HTTP setup failed.
+    #[error(transparent)]
+    Core(#[from] async_core::Error),
+    /// The identity mapping is invalid.
+    #[error("identity mapping is invalid")]
+    Identity(#[from] async_core::identity::IdentityError),
+    /// The language model failed.
+    #[error("writing the standup failed")]
+    Model(#[from] async_llm::Error),
+}
