@@ -30,7 +30,7 @@ pub fn normalize_email(raw: &str) -> Option<String> {
     Some(trimmed.to_lowercase())
 }
 
-/// What a GitHub no-reply address identifies.
+/// The account a GitHub no-reply address identifies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GitHubNoReply {
     /// The current form, `ID+login@users.noreply.github.com`: the numeric account id

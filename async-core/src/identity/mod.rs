@@ -14,7 +14,7 @@
 //!    joins that person. Accounts that share an e-mail but appear in no mapping become one
 //!    person together.
 //! 3. **GitHub no-reply addresses** (`ID+login@users.noreply.github.com`) in commits
-//!    resolve through the GitHub account id; the older `login@users.noreply.github.com`
+//!    resolve through the GitHub account id. The older `login@users.noreply.github.com`
 //!    form resolves through the login of a GitHub account seen in the same batch. Such an
 //!    address never links accounts of other providers, since it only names GitHub.
 //! 4. **Never on display names.** Two accounts called "Alex Kim" may be two people, and a

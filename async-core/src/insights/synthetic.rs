@@ -3,8 +3,10 @@
 //! [`workspace`] builds a mix of accounts, pull requests, work items and chat messages
 //! whose size grows linearly with the number of people. It draws from a seeded xorshift
 //! generator instead of a randomness crate, which is enough for realistic variety and
-//! keeps every run identical. [`build`] holds the record builders the generator uses, with neutral
-//! defaults, so tests can write small hand-made records in a few lines.
+//! keeps every run identical.
+//!
+//! [`build`] contains the record builders the generator uses, with neutral defaults, so
+//! tests can write small hand-made records in a few lines.
 //!
 //! The module is hidden from the documentation because it is tooling, not product API.
 

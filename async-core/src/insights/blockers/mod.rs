@@ -12,7 +12,7 @@
 //! | [`BlockerKind::BlockedStatus`] | the status name is in [`InsightConfig::blocked_statuses`] (default `Blocked`, `On Hold`, `Waiting`, `Impeded`, case-insensitive) | many workflows model waiting as a status |
 //! | [`BlockerKind::StaleInProgress`] | in progress and untouched for [`InsightConfig::stale_after_working_days`] working days (default 3) | silent work is often stuck work; weekends are skipped so Monday is quiet |
 //! | [`BlockerKind::AwaitingFirstReview`] | open, ready pull request by a person (not a bot) with no review from anyone but its author or a bot for longer than [`InsightConfig::first_review_wait`] (default 24 h) | an unreviewed change blocks its author |
-//! | [`BlockerKind::ChatMessage`] | a message in a monitored channel says its writer is blocked or waiting, and no later message resolves it | people say it before they update the tracker |
+//! | [`BlockerKind::ChatMessage`] | a message in a monitored channel reports its writer as blocked or waiting, and no later message resolves it | people mention it in chat before they update the tracker |
 //!
 //! Work items in the done category raise no blocker. Work item and pull request rules
 //! describe the state at `now`; only chat messages are limited to the window, because a
