@@ -293,7 +293,9 @@ impl Generator {
     }
 
     fn message(&mut self, index: usize, team: usize, number: usize) {
-        let posted = self.rng.minutes_before(now(), 48);
+        // The microseconds make every `ts` unique within the channel, as Slack guarantees.
+        let sequence = i64::try_from(index * 6 + number).unwrap_or(0);
+        let posted = self.rng.minutes_before(now(), 48) + TimeDelta::microseconds(sequence);
         let blocked = self.rng.percent(15);
         let text = if blocked {
             let template = BLOCKED[self.rng.below(BLOCKED.len() as u64) as usize];
@@ -502,6 +504,15 @@ mod tests {
         assert_eq!(double.pull_requests.len(), 72);
         assert_eq!(double.work_items.len(), 2 * first.work_items.len());
         assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn message_ids_are_unique() {
+        let (batch, _) = workspace(60, 11);
+        let ids: std::collections::BTreeSet<_> =
+            batch.messages.iter().map(|message| &message.id).collect();
+
+        assert_eq!(ids.len(), batch.messages.len());
     }
 
     #[test]
