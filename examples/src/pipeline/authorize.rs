@@ -78,16 +78,15 @@ impl<E: PolicyEngine, L: AuditLog> PersonRequests<'_, E, L> {
         let mut person = PersonFacts::new(activity.person.clone(), activity.display_name.clone());
 
         let work = WorkFacts::from_activity(activity);
-        if !work.items.is_empty() {
-            if let Some(work) = self.authorize(DataCategory::Work, work) {
-                person = person.with_work(work);
-            }
+        if !work.items.is_empty()
+            && let Some(work) = self.authorize(DataCategory::Work, work)
+        {
+            person = person.with_work(work);
         }
         let code = CodeFacts::from_activity(activity);
-        if !code.pull_requests.is_empty() || !code.reviews.is_empty() {
-            if let Some(code) = self.authorize(DataCategory::Code, code) {
-                person = person.with_code(code);
-            }
+        let has_code = !code.pull_requests.is_empty() || !code.reviews.is_empty();
+        if has_code && let Some(code) = self.authorize(DataCategory::Code, code) {
+            person = person.with_code(code);
         }
         for blocker in &standup.blockers {
             let fact = BlockerFact::from(blocker);
