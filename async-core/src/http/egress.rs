@@ -128,9 +128,14 @@ impl EgressPolicy {
     }
 
     /// Adds an exact host name to the allowlist (`"acme.atlassian.net"`).
+    ///
+    /// The name is stored the way URL parsing presents hosts: lowercase, without one
+    /// trailing dot, and with international names in their ASCII (`xn--`) form. There is
+    /// no wildcard, so `"*.atlassian.net"` matches nothing, and an IP address never passes
+    /// [`EgressPolicy::check`] even when added here.
     #[must_use]
     pub fn allow_host(mut self, host: &str) -> Self {
-        self.hosts.insert(normalize_host(host));
+        self.hosts.insert(canonical_host(host));
         self
     }
 
@@ -149,10 +154,10 @@ impl EgressPolicy {
         self.loopback_http
     }
 
-    /// Returns whether `host` is on the allowlist, compared without case and without one
-    /// trailing dot.
+    /// Returns whether `host` is on the allowlist, compared in the canonical form that
+    /// [`EgressPolicy::allow_host`] describes.
     pub fn is_host_allowed(&self, host: &str) -> bool {
-        self.hosts.contains(&normalize_host(host))
+        self.hosts.contains(&canonical_host(host))
     }
 
     /// Returns the allowed host names.
@@ -213,8 +218,54 @@ fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
+/// Converts a configured host name to the form `url` gives parsed hosts.
+fn canonical_host(host: &str) -> String {
+    let host = normalize_host(host);
+    match Host::parse(&host) {
+        Ok(Host::Domain(ascii)) => ascii,
+        _ => host,
+    }
+}
+
 /// Lowercases a host name and strips one trailing dot (`API.GitHub.com.` is `api.github.com`).
 pub(crate) fn normalize_host(host: &str) -> String {
     let host = host.strip_suffix('.').unwrap_or(host);
     host.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allows(policy: &EgressPolicy, url: &str) -> bool {
+        policy.check(&Url::parse(url).expect("valid url")).is_ok()
+    }
+
+    #[test]
+    fn configured_names_are_canonical() {
+        let policy = EgressPolicy::deny_all()
+            .allow_host("ACME.Atlassian.NET.")
+            .allow_host("bücher.invalid");
+        assert!(allows(&policy, "https://acme.atlassian.net/rest"));
+        assert!(allows(&policy, "https://xn--bcher-kva.invalid/"));
+        assert!(allows(&policy, "https://BÜCHER.invalid/"));
+        assert!(policy.is_host_allowed("acme.atlassian.net."));
+        assert!(policy.is_host_allowed("Bücher.invalid"));
+    }
+
+    #[test]
+    fn wildcards_match_nothing() {
+        let policy = EgressPolicy::deny_all().allow_host("*.atlassian.net");
+        assert!(!allows(&policy, "https://acme.atlassian.net/"));
+    }
+
+    #[test]
+    fn default_is_the_manifest() {
+        let policy = EgressPolicy::default();
+        for host in MANIFEST_HOSTS {
+            assert!(policy.is_host_allowed(host), "{host}");
+        }
+        assert_eq!(policy.hosts().count(), MANIFEST_HOSTS.len());
+        assert!(!policy.allows_insecure_loopback());
+    }
 }
