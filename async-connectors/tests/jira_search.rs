@@ -5,7 +5,7 @@ mod common;
 
 use async_connectors::jira::{BASE_FIELDS, SearchRequest};
 use async_connectors::{Error, ErrorClass};
-use common::{basic_client, bearer_client, fixture, param, path, server};
+use common::{basic_client, bearer_client, client_without_retries, fixture, param, path, server};
 use futures::TryStreamExt;
 use mockito::Matcher;
 
@@ -152,32 +152,78 @@ async fn rate_limited_then_success() {
         .create_async()
         .await;
 
-    let client = basic_client(&server);
-    let request = SearchRequest::new(JQL);
-    // NOTE: the shared HttpClient may retry 429s itself. Either way one 429 and one
-    // success reach the server, and a 429 that reaches the caller must be classified.
-    let page = match client.search_page(&request, None).await {
-        Ok(page) => page,
-        Err(error) => {
-            assert!(error.is_rate_limited(), "{error}");
-            assert_eq!(error.retry_after(), Some(std::time::Duration::ZERO));
-            assert_eq!(error.request_id(), Some("rl-1"));
-            let text = error.to_string();
-            assert!(
-                text.contains("RateLimit-Reason: jira-burst-based"),
-                "{text}"
-            );
-            assert!(text.contains("Retry-After: 0"), "{text}");
-            client
-                .search_page(&request, None)
-                .await
-                .expect("second try")
-        }
-    };
+    // The shared HttpClient honours Retry-After and sends the request again.
+    let page = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect("retried after the 429");
 
     assert_eq!(page.items.len(), 1);
     limited.assert_async().await;
     ok.assert_async().await;
+}
+
+#[tokio::test]
+async fn rate_limited_error_keeps_headers() {
+    let mut server = server().await;
+    server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(429)
+        .with_header("retry-after", "30")
+        .with_header("ratelimit-reason", "jira-quota-tenant-based")
+        .with_header("x-arequestid", "rl-2")
+        .create_async()
+        .await;
+
+    let error = client_without_retries(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("429");
+
+    assert!(error.is_rate_limited(), "{error}");
+    assert_eq!(api_error(&error).class, ErrorClass::RateLimited);
+    assert_eq!(
+        error.retry_after(),
+        Some(std::time::Duration::from_secs(30))
+    );
+    assert_eq!(error.request_id(), Some("rl-2"));
+    let text = error.to_string();
+    assert!(
+        text.contains("RateLimit-Reason: jira-quota-tenant-based"),
+        "{text}"
+    );
+    assert!(text.contains("Retry-After: 30"), "{text}");
+}
+
+#[tokio::test]
+async fn rate_limited_after_retries_is_classified() {
+    let attempts = common::http().retry_policy().max_attempts();
+    let mut server = server().await;
+    let limited = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_status(429)
+        .with_header("retry-after", "0")
+        .with_header("ratelimit-reason", "jira-burst-based")
+        .expect(attempts as usize)
+        .create_async()
+        .await;
+
+    let error = basic_client(&server)
+        .search_page(&SearchRequest::new(JQL), None)
+        .await
+        .expect_err("429 on every attempt");
+
+    assert!(error.is_rate_limited(), "{error}");
+    let text = error.to_string();
+    let gave_up = format!("gave up after {attempts} attempts");
+    assert!(text.contains(&gave_up), "{text}");
+    assert!(
+        text.contains("RateLimit-Reason: jira-burst-based"),
+        "{text}"
+    );
+    limited.assert_async().await;
 }
 
 #[tokio::test]
@@ -246,7 +292,7 @@ async fn non_json_502_keeps_status() {
         .create_async()
         .await;
 
-    let error = basic_client(&server)
+    let error = client_without_retries(&server)
         .search_page(&SearchRequest::new(JQL), None)
         .await
         .expect_err("502");

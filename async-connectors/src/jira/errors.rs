@@ -46,6 +46,9 @@ pub(crate) fn api_error(response: &ApiResponse, endpoint: &str) -> ApiError {
     if class == ErrorClass::RateLimited {
         parts.push(rate_limit_details(response));
     }
+    if response.attempts() > 1 {
+        parts.push(format!("gave up after {} attempts", response.attempts()));
+    }
 
     ApiError {
         provider: PROVIDER,
@@ -96,13 +99,15 @@ fn envelope_messages(response: &ApiResponse) -> Vec<String> {
     messages
 }
 
-/// Seconds from `Retry-After` (or its pre-enforcement `Beta-Retry-After` twin).
+/// Returns the delay the HTTP client read from `Retry-After` or `X-RateLimit-Reset`, or else
+/// the seconds of `Beta-Retry-After`, which Jira sends while quota enforcement is off.
 fn retry_after(response: &ApiResponse) -> Option<Duration> {
-    ["retry-after", "beta-retry-after"]
-        .iter()
-        .find_map(|name| response.header(name))
-        .and_then(|value| value.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
+    response.retry_after().or_else(|| {
+        response
+            .header("beta-retry-after")
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
+    })
 }
 
 /// Describes a 429 with the headers that name the limit hit and when to retry.
@@ -191,12 +196,25 @@ mod tests {
     fn gateway_429_without_retry_after_keeps_reset() {
         let headers = [("x-ratelimit-reset", "2026-03-26T16:00Z")];
         let error = api_error(&response(429, &headers, "<html>"), "/x");
-        assert_eq!(error.retry_after, None);
+        assert_eq!(error.class, ErrorClass::RateLimited);
         assert!(
             error
                 .message
                 .expect("message")
                 .contains("X-RateLimit-Reset: 2026-03-26T16:00Z")
+        );
+    }
+
+    #[test]
+    fn beta_retry_after_used_before_enforcement() {
+        let headers = [("beta-retry-after", "12")];
+        let error = api_error(&response(429, &headers, ""), "/x");
+        assert_eq!(error.retry_after, Some(Duration::from_secs(12)));
+        assert!(
+            error
+                .message
+                .expect("message")
+                .contains("Beta-Retry-After: 12")
         );
     }
 

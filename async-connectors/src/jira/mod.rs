@@ -66,7 +66,9 @@
 //! Non-2xx responses become [`Error::Api`](crate::Error::Api) with the status, the
 //! `errorMessages`/`errors` of Jira's envelope, the `x-arequestid` request id, and, on 429,
 //! `Retry-After` and `RateLimit-Reason`. A body that is not JSON keeps its status; a 2xx
-//! body that does not parse becomes [`Error::Decode`](crate::Error::Decode).
+//! body that does not parse becomes [`Error::Decode`](crate::Error::Decode). The shared
+//! `HttpClient` has already retried 429 and 5xx responses within its retry policy by then, and
+//! the message says how many attempts were made.
 //!
 //! # Design notes
 //!

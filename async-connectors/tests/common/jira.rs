@@ -6,6 +6,8 @@
     reason = "each test binary uses a different subset of the helpers"
 )]
 
+use std::time::Duration;
+
 use async_connectors::jira::JiraClient;
 use async_core::http::{EgressPolicy, HttpClient};
 use secrecy::SecretString;
@@ -27,10 +29,30 @@ pub(crate) async fn server() -> mockito::ServerGuard {
     mockito::Server::new_async().await
 }
 
-/// Builds an HTTP client allowed to reach the local mock server.
+/// Builds an HTTP client allowed to reach the local mock server, with retries whose
+/// backoff is short enough for tests.
 pub(crate) fn http() -> HttpClient {
-    HttpClient::new(EgressPolicy::default().allow_insecure_loopback_for_testing())
+    HttpClient::builder()
+        .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .retry_base_delay(Duration::from_millis(5))
+        .retry_max_delay(Duration::from_millis(20))
+        .build()
         .expect("HTTP client builds")
+}
+
+/// Builds a basic-auth client whose HTTP client sends each request once, so that error
+/// responses reach the connector's classification unchanged.
+pub(crate) fn client_without_retries(server: &mockito::ServerGuard) -> JiraClient {
+    let http = HttpClient::builder()
+        .egress_policy(EgressPolicy::default().allow_insecure_loopback_for_testing())
+        .no_retries()
+        .build()
+        .expect("HTTP client builds");
+    JiraClient::builder(http)
+        .base_url(format!("{}{PREFIX}", server.url()))
+        .basic_auth(SecretString::from(EMAIL), SecretString::from(API_TOKEN))
+        .build()
+        .expect("Jira client builds")
 }
 
 /// Builds a client with basic auth against `{server}/jira`.
