@@ -4,6 +4,8 @@
 //! names its own (`estimation.field.fieldId`), so story points are never read from a
 //! hard-coded custom field.
 
+use async_core::ids::BoardId;
+use async_core::model::{Board, BoardKind};
 use serde::Deserialize;
 
 use super::JiraClient;
@@ -123,8 +125,8 @@ impl JiraClient {
     /// Fetches a board's configuration, which names its estimation field.
     ///
     /// NOTE: Atlassian's scope list grants this endpoint through
-    /// `read:board-scope.admin:jira-software`, which the published manifest does not request;
-    /// with only `read:board-scope:jira-software` an OAuth token may get 401 or 403 here.
+    /// `read:board-scope.admin:jira-software`, which the published manifest does not request.
+    /// An OAuth token with only `read:board-scope:jira-software` may get 401 or 403 here.
     ///
     /// # Errors
     ///
@@ -138,6 +140,29 @@ impl JiraClient {
             &[],
         )
         .await
+    }
+}
+
+/// Converts a board with its configuration.
+pub fn to_board(board: &JiraBoard, configuration: &BoardConfiguration) -> Board {
+    let kind = match board.kind.as_str() {
+        "scrum" => BoardKind::Scrum,
+        "kanban" => BoardKind::Kanban,
+        "simple" => BoardKind::Simple,
+        other => BoardKind::Other(other.to_owned()),
+    };
+    let project_key = configuration.project_key().map(str::to_owned).or_else(|| {
+        board
+            .location
+            .as_ref()
+            .and_then(|location| location.project_key.clone())
+    });
+    Board {
+        id: BoardId::new(board.id.clone()),
+        name: board.name.clone(),
+        kind,
+        project_key,
+        estimation_field: configuration.estimation_field().map(str::to_owned),
     }
 }
 

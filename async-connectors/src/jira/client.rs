@@ -102,6 +102,22 @@ impl JiraClient {
         }
     }
 
+    /// Creates a client for an OAuth 2.0 (3LO) token and a site's cloud id, sending through
+    /// the gateway `https://api.atlassian.com/ex/jira/{cloudId}`.
+    ///
+    /// Browse links stay unset; use the builder's [`site_url`](JiraClientBuilder::site_url)
+    /// to have them.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::Config`] when the cloud id does not form a valid URL.
+    pub fn for_cloud(http: HttpClient, cloud_id: &str, token: SecretString) -> Result<Self, Error> {
+        Self::builder(http)
+            .cloud_id(cloud_id)
+            .bearer_token(token)
+            .build()
+    }
+
     /// Returns the base URL requests are made against, ending in `/`.
     pub fn base_url(&self) -> &Url {
         &self.base

@@ -1,18 +1,16 @@
 //! Conversion of Jira wire models into the `async-core` domain model.
 
-use async_core::ids::{BoardId, SprintId, WorkItemId, WorkItemKey};
+use async_core::ids::{SprintId, WorkItemId, WorkItemKey};
 use async_core::model::{
-    AccountKey, Board, BoardKind, ChangeField, IssueLink, LinkDirection, Provider, ProviderAccount,
-    Sprint, SprintState, StatusCategory, StatusChange, WorkItem, WorkItemChange,
+    AccountKey, ChangeField, IssueLink, LinkDirection, Provider, ProviderAccount, StatusCategory,
+    StatusChange, WorkItem, WorkItemChange,
 };
 use serde_json::Value;
 
-use super::boards::{BoardConfiguration, JiraBoard};
 use super::fields::FieldCatalog;
 use super::models::{
     AccountType, ChangeItem, History, Issue, IssueLink as WireLink, Status, StatusCategoryKey, User,
 };
-use super::sprints::JiraSprint;
 
 /// The Agile API's own names for the flag and sprint fields on sprint-issue listings.
 const AGILE_FLAGGED: &str = "flagged";
@@ -121,51 +119,6 @@ pub fn to_account(user: &User) -> Option<ProviderAccount> {
     account.is_deleted = user.active == Some(false);
     account.time_zone = non_empty(user.time_zone.as_deref());
     Some(account)
-}
-
-/// Converts a sprint; `board_id` is used when the sprint does not name its origin board.
-pub fn to_sprint(sprint: &JiraSprint, board_id: &str) -> Sprint {
-    let state = match sprint.state.as_str() {
-        "future" => SprintState::Future,
-        "active" => SprintState::Active,
-        "closed" => SprintState::Closed,
-        _ => SprintState::Unknown,
-    };
-    Sprint {
-        id: SprintId::new(sprint.id.clone()),
-        board_id: Some(BoardId::new(
-            sprint.origin_board_id.as_deref().unwrap_or(board_id),
-        )),
-        name: sprint.name.clone(),
-        state,
-        start: sprint.start_date,
-        end: sprint.end_date,
-        completed_at: sprint.complete_date,
-        goal: non_empty(sprint.goal.as_deref()),
-    }
-}
-
-/// Converts a board with its configuration.
-pub fn to_board(board: &JiraBoard, configuration: &BoardConfiguration) -> Board {
-    let kind = match board.kind.as_str() {
-        "scrum" => BoardKind::Scrum,
-        "kanban" => BoardKind::Kanban,
-        "simple" => BoardKind::Simple,
-        other => BoardKind::Other(other.to_owned()),
-    };
-    let project_key = configuration.project_key().map(str::to_owned).or_else(|| {
-        board
-            .location
-            .as_ref()
-            .and_then(|location| location.project_key.clone())
-    });
-    Board {
-        id: BoardId::new(board.id.clone()),
-        name: board.name.clone(),
-        kind,
-        project_key,
-        estimation_field: configuration.estimation_field().map(str::to_owned),
-    }
 }
 
 /// Maps Jira's status category key; unknown keys map to [`StatusCategory::Unknown`].
@@ -343,8 +296,69 @@ fn number(value: &Value) -> Option<f64> {
     }
 }
 
-fn non_empty(text: Option<&str>) -> Option<String> {
+pub(crate) fn non_empty(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn status_category_keys_map() {
+        assert_eq!(
+            status_category(StatusCategoryKey::New),
+            StatusCategory::ToDo
+        );
+        assert_eq!(
+            status_category(StatusCategoryKey::Indeterminate),
+            StatusCategory::InProgress
+        );
+        assert_eq!(
+            status_category(StatusCategoryKey::Done),
+            StatusCategory::Done
+        );
+        assert_eq!(
+            status_category(StatusCategoryKey::Unknown),
+            StatusCategory::Unknown
+        );
+    }
+
+    #[test]
+    fn user_without_account_id_is_skipped() {
+        let user: User =
+            serde_json::from_value(json!({"accountId": "", "displayName": "x"})).expect("parses");
+        assert!(to_account(&user).is_none());
+    }
+
+    #[test]
+    fn estimate_accepts_number_or_text() {
+        assert_eq!(number(&json!(3)), Some(3.0));
+        assert_eq!(number(&json!("8.0")), Some(8.0));
+        assert_eq!(number(&json!(null)), None);
+        assert_eq!(number(&json!({"value": 1})), None);
+    }
+
+    #[test]
+    fn link_without_other_issue_is_dropped() {
+        let wire: WireLink = serde_json::from_value(json!({
+            "id": "1", "type": {"name": "Blocks", "inward": "is blocked by", "outward": "blocks"}
+        }))
+        .expect("parses");
+        assert!(link(&wire).is_none());
+    }
+
+    #[test]
+    fn project_key_falls_back_to_key_prefix() {
+        let issue: Issue = serde_json::from_value(json!({
+            "id": "1", "key": "OPS-12",
+            "fields": {"created": "2026-01-01T00:00:00.000+0000", "updated": "2026-01-01T00:00:00.000+0000"}
+        }))
+        .expect("parses");
+        assert_eq!(project_key(&issue), "OPS");
+    }
 }

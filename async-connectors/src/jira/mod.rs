@@ -95,13 +95,11 @@ mod time;
 pub use adf::adf_to_text;
 pub use boards::{
     BoardConfiguration, BoardLocation, ConfigurationLocation, Estimation, EstimationField,
-    JiraBoard,
+    JiraBoard, to_board,
 };
 pub use changelog::ChangelogPage;
 pub use client::{JiraClient, JiraClientBuilder, JiraCredentials};
-pub use convert::{
-    ConversionContext, accounts_of, status_category, to_account, to_board, to_sprint, to_work_item,
-};
+pub use convert::{ConversionContext, accounts_of, status_category, to_account, to_work_item};
 pub use fields::{FieldCatalog, FieldDefinition, FieldSchema};
 pub use models::{
     AccountType, ChangeItem, History, InlineChangelog, Issue, IssueFields, IssueLink, IssueRef,
@@ -110,7 +108,7 @@ pub use models::{
 };
 pub use search::{BASE_FIELDS, SearchRequest};
 pub use source::JiraSource;
-pub use sprints::JiraSprint;
+pub use sprints::{JiraSprint, to_sprint};
 pub use time::{TimeParseError, parse_date, parse_timestamp};
 
 /// The OAuth scopes the Jira connector requests, each with what it is used for.

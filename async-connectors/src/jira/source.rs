@@ -11,10 +11,12 @@ use chrono::Duration;
 use futures::TryStreamExt;
 
 use super::JiraClient;
-use super::convert::{ConversionContext, accounts_of, to_board, to_sprint, to_work_item};
+use super::boards::to_board;
+use super::convert::{ConversionContext, accounts_of, to_work_item};
 use super::fields::FieldCatalog;
 use super::models::Issue;
 use super::search::SearchRequest;
+use super::sprints::to_sprint;
 use super::time::jql_datetime;
 use crate::error::Error;
 
@@ -102,36 +104,57 @@ impl JiraSource {
             .fields(context.estimation_field)
             .expand_changelog(true);
 
+        let before = collected.work_items.len();
         // Kanban boards have no sprints; the Agile API returns an error for them.
         if board.kind != BoardKind::Kanban {
-            let sprints: Vec<_> = self.client.board_sprints(board_id).try_collect().await?;
-            for sprint in sprints
-                .iter()
-                .filter(|sprint| sprint.overlaps(window.start, window.end))
-            {
-                let issues: Vec<Issue> = self
-                    .client
-                    .sprint_issues(&sprint.id, &request)
-                    .try_collect()
-                    .await?;
-                collected
-                    .sprints
-                    .insert(sprint.id.clone(), to_sprint(sprint, board_id));
-                self.add_issues(issues, &context, None, collected).await?;
-            }
+            self.collect_sprints(board_id, &request, &context, window, collected)
+                .await?;
         }
-
         if let Some(project) = board.project_key.as_deref() {
             let jql = self.project_jql(project, window);
             let issues: Vec<Issue> = self
                 .client
-                .search(request.clone().with_jql(jql))
+                .search(request.with_jql(jql))
                 .try_collect()
                 .await?;
             self.add_issues(issues, &context, Some(window), collected)
                 .await?;
         }
+
+        tracing::info!(
+            target: LOG_TARGET,
+            board = board_id,
+            new_work_items = collected.work_items.len() - before,
+            "read Jira board"
+        );
         collected.boards.push(board);
+        Ok(())
+    }
+
+    /// Collects the board's sprints that overlap the window, with their issues.
+    async fn collect_sprints(
+        &self,
+        board_id: &str,
+        request: &SearchRequest,
+        context: &ConversionContext<'_>,
+        window: TimeWindow,
+        collected: &mut Collected,
+    ) -> Result<(), Error> {
+        let sprints: Vec<_> = self.client.board_sprints(board_id).try_collect().await?;
+        for sprint in sprints
+            .iter()
+            .filter(|sprint| sprint.overlaps(window.start, window.end))
+        {
+            let issues: Vec<Issue> = self
+                .client
+                .sprint_issues(&sprint.id, request)
+                .try_collect()
+                .await?;
+            collected
+                .sprints
+                .insert(sprint.id.clone(), to_sprint(sprint, board_id));
+            self.add_issues(issues, context, None, collected).await?;
+        }
         Ok(())
     }
 
@@ -220,11 +243,11 @@ impl Collected {
     /// Keeps one record per account, filling in what a later sighting adds.
     fn add_account(&mut self, account: ProviderAccount) {
         let id = account.key.account_id.to_string();
-        let kept = self.accounts.entry(id).or_insert_with(|| account.clone());
-        kept.display_name = kept.display_name.take().or(account.display_name);
-        kept.email = kept.email.take().or(account.email);
-        kept.time_zone = kept.time_zone.take().or(account.time_zone);
-        kept.is_bot |= account.is_bot;
+        let existing = self.accounts.entry(id).or_insert_with(|| account.clone());
+        existing.display_name = existing.display_name.take().or(account.display_name);
+        existing.email = existing.email.take().or(account.email);
+        existing.time_zone = existing.time_zone.take().or(account.time_zone);
+        existing.is_bot |= account.is_bot;
     }
 
     fn into_batch(self) -> ActivityBatch {

@@ -5,11 +5,14 @@
 //! items under `issues` and ends when `startAt` reaches `total`. Agile timestamps use colon
 //! offsets (`+10:00`) or `Z`, and future sprints have no dates.
 
+use async_core::ids::{BoardId, SprintId};
+use async_core::model::{Sprint, SprintState};
 use chrono::{DateTime, Utc};
 use futures::Stream;
 use serde::Deserialize;
 
 use super::JiraClient;
+use super::convert::non_empty;
 use super::models::{Issue, id};
 use super::search::SearchRequest;
 use super::time;
@@ -189,6 +192,28 @@ impl JiraClient {
             self.sprint_issues_page(sprint_id, request, start.as_deref())
                 .await
         })
+    }
+}
+
+/// Converts a sprint; `board_id` is used when the sprint does not name its origin board.
+pub fn to_sprint(sprint: &JiraSprint, board_id: &str) -> Sprint {
+    let state = match sprint.state.as_str() {
+        "future" => SprintState::Future,
+        "active" => SprintState::Active,
+        "closed" => SprintState::Closed,
+        _ => SprintState::Unknown,
+    };
+    Sprint {
+        id: SprintId::new(sprint.id.clone()),
+        board_id: Some(BoardId::new(
+            sprint.origin_board_id.as_deref().unwrap_or(board_id),
+        )),
+        name: sprint.name.clone(),
+        state,
+        start: sprint.start_date,
+        end: sprint.end_date,
+        completed_at: sprint.complete_date,
+        goal: non_empty(sprint.goal.as_deref()),
     }
 }
 
