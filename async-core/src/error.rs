@@ -70,7 +70,7 @@ pub enum HttpErrorKind {
     Timeout,
     /// The response body could not be read.
     Body,
-    /// The server answered with a redirect the client does not follow: too many hops, a
+    /// The server responded with a redirect that the client does not follow: too many hops, a
     /// `Location` that is not a valid URL, or a target the egress policy rejects (the
     /// [`EgressDenial`] is the error's source).
     Redirect,
@@ -221,7 +221,7 @@ impl fmt::Display for HttpError {
             HttpErrorKind::Connect => "could not connect for",
             HttpErrorKind::Timeout => "timed out on",
             HttpErrorKind::Body => "could not read the response of",
-            HttpErrorKind::Redirect => "refused a redirect on",
+            HttpErrorKind::Redirect => "rejected a redirect on",
             HttpErrorKind::BodyTooLarge => "response too large for",
         };
         write!(f, "{what} {} {}", self.provider, self.operation)?;

@@ -251,3 +251,28 @@ async fn errors_omit_query_and_secrets() {
         assert!(text.contains("conversations.history"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn head_length_not_counted_as_body() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("HEAD", "/archive")
+        .with_header("content-length", "4096")
+        .create_async()
+        .await;
+    let client = loopback_builder()
+        .max_response_bytes(1024)
+        .build()
+        .expect("valid client");
+    let request = ApiRequest::new(
+        http::Method::HEAD,
+        "test",
+        "archive.head",
+        support::url_of(&server, "/archive"),
+    );
+
+    let response = client.send(request).await.expect("HEAD has no body");
+    assert_eq!(response.status(), 200);
+    assert!(response.body().is_empty());
+    assert_eq!(response.header("content-length"), Some("4096"));
+}

@@ -147,10 +147,10 @@ impl HttpClientBuilder {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::Http`] of kind [`HttpErrorKind::Build`] when a setting is invalid
-    /// (zero attempts, a zero timeout or size limit, a base delay above the max delay, a
-    /// user agent that is not a valid header value) or the TLS backend cannot be
-    /// initialised. The error's source names the setting.
+    /// Returns [`Error::Http`] of kind [`HttpErrorKind::Build`] when a setting is invalid or
+    /// the TLS backend cannot be initialised. Invalid settings are zero attempts, a zero
+    /// timeout or size limit, a base delay above the max delay, and a user agent that is
+    /// not a valid header value. The error's source names the setting.
     pub fn build(self) -> Result<HttpClient, Error> {
         self.validate().map_err(build_error)?;
 

@@ -80,7 +80,7 @@ impl HttpClient {
     /// the response whatever its status.
     ///
     /// A response with an error status is `Ok`: the caller parses the provider's error
-    /// body. After the last attempt, or when the server asks for a delay beyond the retry
+    /// body. After the last attempt, or when the server requests a delay beyond the retry
     /// limits, the last response is returned with that delay in
     /// [`ApiResponse::retry_after`].
     ///

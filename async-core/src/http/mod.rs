@@ -1,10 +1,10 @@
 //! The one HTTP client every crate of the SDK sends requests through.
 //!
 //! [`HttpClient`] checks each URL against an [`EgressPolicy`] before any connection is
-//! made, follows redirects itself, applies timeouts and a response size limit, retries
-//! requests that a provider asked to be retried, keeps the provider's request id on every
-//! response and error, and records one `tracing` span per request without secrets, query
-//! strings or bodies.
+//! made and follows redirects itself. It applies timeouts and a response size limit, and
+//! retries requests that a provider asked to be retried. It keeps the provider's request
+//! id on every response and error, and records one `tracing` span per request without
+//! secrets, query strings or bodies.
 //!
 //! # The egress model
 //!

@@ -1,10 +1,10 @@
 //! When a request is sent again, and how long the client waits first.
 //!
-//! The rules follow what the providers document: a 429 (and GitHub's 403 rate-limit
-//! responses) means the server did not process the request, so any method may be retried;
-//! 503 and 529 mean the same for the model providers, but only a request marked
-//! [`ApiRequest::retry_safe`] trusts that; 500, 502 and 504 may hide a half-processed
-//! write, so only idempotent requests are retried on them.
+//! The rules follow what the providers document. A 429 (and GitHub's 403 rate-limit
+//! responses) means the server did not process the request, so any method may be retried.
+//! A 503 or 529 means the same for the model providers, but only a request marked
+//! [`ApiRequest::retry_safe`] relies on that. A 500, 502 or 504 may follow a write that
+//! already happened, so only idempotent requests are retried on them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -111,6 +111,9 @@ pub(crate) fn retryable_status(
     }
 
     match status {
+        // NOTE: a 429 for an exhausted quota or spend limit (OpenAI `insufficient_quota`,
+        // Anthropic `enforced_spend_limit_reached`) differs only in its body, so it is
+        // retried with backoff like a rate limit unless `x-should-retry: false` comes with it.
         429 => Some("rate limited"),
         403 if is_rate_limit_403(headers) => Some("rate limited"),
         503 | 529 if request.is_idempotent() || request.is_retry_safe() => Some("overloaded"),
@@ -150,7 +153,7 @@ pub(crate) fn error_cause(error: &Error) -> &'static str {
 /// secondary limit usually with `retry-after`. A 403 with neither is a permission error.
 // NOTE: GitHub does not always send `retry-after` on a secondary-limit 403, and quota may
 // remain. Such a response looks like a permission error here and is returned unretried;
-// only its body ("exceeded a secondary rate limit") tells the two apart.
+// only its body ("exceeded a secondary rate limit") distinguishes the two.
 fn is_rate_limit_403(headers: &HeaderMap) -> bool {
     headers.contains_key("retry-after")
         || headers.contains_key("retry-after-ms")
@@ -160,8 +163,8 @@ fn is_rate_limit_403(headers: &HeaderMap) -> bool {
 
 /// Parses the delay a server asked for, relative to `now`.
 ///
-/// The headers are read in this order: `retry-after-ms` (milliseconds, sent by the
-/// OpenAI and Anthropic APIs), `retry-after` (seconds or an HTTP-date), then
+/// The headers are read in this order: `retry-after-ms` (milliseconds, which the
+/// official OpenAI and Anthropic SDKs read first), `retry-after` (seconds or an HTTP-date), then
 /// `x-ratelimit-reset` when `x-ratelimit-remaining` is `0` or absent. The reset is
 /// either UTC epoch seconds (GitHub) or an ISO-8601 timestamp (Jira, which may omit the
 /// seconds). A time in the past gives a zero delay.
@@ -187,7 +190,7 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    // Some servers send fractional seconds although the RFC allows only integers.
+    // RFC 9110 allows only whole seconds, but a fractional value is honoured, not ignored.
     if let Ok(seconds) = value.parse::<f64>() {
         return Duration::try_from_secs_f64(seconds).ok();
     }
