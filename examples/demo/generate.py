@@ -1534,7 +1534,7 @@ def identities_toml():
         'id = "payments"',
         'name = "Payments"',
         "members = [" + ", ".join(f'"{m}"' for m in members) + "]",
-        'managers = ["morgan"]',
+        'managers = ["morgan", "dana"]',
     ]
     (DEMO_DIR / "identities.toml").write_text("\n".join(lines) + "\n")
 

@@ -142,16 +142,17 @@ fn identities_match_demo_people() {
         .filter_map(|m| m.as_str())
         .collect();
     assert_eq!(team["id"].as_str(), Some(Demo::TEAM_ID));
-    assert_eq!(managers, ["morgan"]);
+    assert_eq!(managers, ["morgan", "dana"]);
     assert_eq!(members.len(), 7);
     assert!(!members.contains(&"morgan"));
     for person in Demo::people() {
         let listed = members.contains(&person.id) || managers.contains(&person.id);
         assert!(listed, "{} is in no team role", person.id);
-        assert_eq!(
-            managers.contains(&person.id),
-            person.role == DemoRole::EngineeringManager
+        let leads = matches!(
+            person.role,
+            DemoRole::EngineeringManager | DemoRole::TeamLead
         );
+        assert_eq!(managers.contains(&person.id), leads);
     }
 }
 

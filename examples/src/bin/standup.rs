@@ -6,7 +6,7 @@
 //! for the viewer, and the standup printed. Progress goes to stderr, the standup to stdout.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use async_core::model::TimeWindow;
 use async_examples::demo::Demo;
 use async_examples::pipeline::{
     JobError, KeySource, LiveConfig, Sources, SyncProgress, Withheld, authorize_standup,
-    open_records, organization_of, sync,
+    load_visibility, open_records, organization_of, sync,
 };
 use async_llm::tasks::standup::{Standup, StandupOptions, write_standup};
 use async_llm::{AnthropicModel, LanguageModel, OfflineModel};
@@ -46,6 +46,11 @@ struct Args {
     /// Read the real providers with tokens from the environment instead of the demo
     #[arg(long)]
     live: bool,
+
+    /// Read people's visibility settings from this TOML file
+    /// [default: the demo's settings; with --live, everyone keeps the defaults]
+    #[arg(long, value_name = "FILE")]
+    visibility: Option<PathBuf>,
 
     /// Output format of the standup
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
@@ -92,6 +97,7 @@ fn fail(error: &JobError) -> ExitCode {
 struct Workspace {
     sources: Sources,
     identities: PathBuf,
+    visibility: Option<PathBuf>,
     window: TimeWindow,
     now: chrono::DateTime<Utc>,
     viewer: Option<String>,
@@ -106,6 +112,13 @@ async fn run(args: Args) -> Result<(), JobError> {
         demo_workspace(&args).await?
     };
 
+    // Every input is checked before the sync, so a typo costs no provider requests.
+    let identities = read_identities(&workspace.identities)?;
+    let viewer = choose_viewer(workspace.viewer.as_deref(), &identities)?;
+    let settings = match &workspace.visibility {
+        Some(path) => load_visibility(path)?,
+        None => VisibilitySettings::default(),
+    };
     let temporary = tempfile::tempdir().map_err(|source| JobError::Read {
         path: std::env::temp_dir(),
         source,
@@ -117,14 +130,7 @@ async fn run(args: Args) -> Result<(), JobError> {
     let key = std::env::var("ASYNC_STORE_KEY").ok();
     let (records, key_source) =
         open_records(&store_path, key.as_deref(), workspace.tenant.clone()).await?;
-    if key_source == KeySource::Generated {
-        eprintln!(
-            "store: {} (key generated for this run; set ASYNC_STORE_KEY to reopen it later)",
-            store_path.display()
-        );
-    } else {
-        eprintln!("store: {} (key from ASYNC_STORE_KEY)", store_path.display());
-    }
+    report_store(&store_path, key_source);
 
     sync(
         &workspace.sources,
@@ -141,7 +147,7 @@ async fn run(args: Args) -> Result<(), JobError> {
             source,
         })?;
 
-    let identity = resolve_identities(&workspace.identities, &batch)?;
+    let identity = resolve_identities(identities, &batch)?;
     let insights = standup_insights(
         &batch,
         &identity,
@@ -149,14 +155,25 @@ async fn run(args: Args) -> Result<(), JobError> {
         workspace.now,
         &InsightConfig::default(),
     );
-    let viewer = choose_viewer(workspace.viewer.as_deref(), &identity)?;
-    let standup = write(&viewer, &identity, &insights).await?;
+    let standup = write(&viewer, &identity, settings, &insights).await?;
 
     match args.format {
         Format::Markdown => println!("{}", standup.markdown),
         Format::Slack => println!("{}", standup.slack_mrkdwn),
     }
     Ok(())
+}
+
+fn report_store(path: &Path, key_source: KeySource) {
+    match key_source {
+        KeySource::Generated => eprintln!(
+            "store: {} (key generated for this run; set ASYNC_STORE_KEY to reopen it later)",
+            path.display()
+        ),
+        KeySource::Environment => {
+            eprintln!("store: {} (key from ASYNC_STORE_KEY)", path.display())
+        }
+    }
 }
 
 async fn demo_workspace(args: &Args) -> Result<Workspace, JobError> {
@@ -169,6 +186,11 @@ async fn demo_workspace(args: &Args) -> Result<Workspace, JobError> {
     Ok(Workspace {
         sources: Sources::demo(&sandbox)?,
         identities: demo.identities_path(),
+        visibility: Some(
+            args.visibility
+                .clone()
+                .unwrap_or_else(|| demo.dir().join("visibility.toml")),
+        ),
         window: Demo::window(),
         now: Demo::now(),
         viewer: Some(
@@ -208,6 +230,7 @@ fn live_workspace(args: &Args) -> Result<Workspace, JobError> {
     Ok(Workspace {
         sources: Sources::live(&config)?,
         identities: identities.unwrap_or_default(),
+        visibility: args.visibility.clone(),
         window: TimeWindow::new(now - TimeDelta::hours(24), now),
         now,
         viewer: args.viewer.clone(),
@@ -229,15 +252,18 @@ fn report_progress(progress: SyncProgress) {
     }
 }
 
-fn resolve_identities(
-    path: &PathBuf,
-    batch: &async_core::model::ActivityBatch,
-) -> Result<IdentityMap, JobError> {
+fn read_identities(path: &Path) -> Result<IdentityConfig, JobError> {
     let text = std::fs::read_to_string(path).map_err(|source| JobError::Read {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     })?;
-    let config = IdentityConfig::from_toml_str(&text)?;
+    Ok(IdentityConfig::from_toml_str(&text)?)
+}
+
+fn resolve_identities(
+    config: IdentityConfig,
+    batch: &async_core::model::ActivityBatch,
+) -> Result<IdentityMap, JobError> {
     let identity = IdentityResolver::new(config)?.resolve_batch(batch);
     eprintln!(
         "identities: {} people in {} teams, {} conflicts",
@@ -251,23 +277,25 @@ fn resolve_identities(
     Ok(identity)
 }
 
-fn choose_viewer(viewer: Option<&str>, identity: &IdentityMap) -> Result<PersonId, JobError> {
+/// Picks the viewer among the people of the identity mapping, the only people a standup
+/// can be written for.
+fn choose_viewer(viewer: Option<&str>, identities: &IdentityConfig) -> Result<PersonId, JobError> {
     let known = || {
-        identity
-            .people()
+        let ids: Vec<&str> = identities
+            .people
             .iter()
-            .map(|person| person.id.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|person| person.id.as_str())
+            .collect();
+        ids.join(", ")
     };
     let Some(viewer) = viewer else {
         return Err(JobError::Config(format!(
-            "--live needs --as PERSON; known people: {}",
+            "--live needs --as PERSON; people in the identity mapping: {}",
             known()
         )));
     };
     let id = PersonId::new(viewer.trim());
-    if identity.person(&id).is_none() {
+    if !identities.people.iter().any(|person| person.id == id) {
         return Err(JobError::UnknownViewer {
             viewer: viewer.to_owned(),
             known: known(),
@@ -279,6 +307,7 @@ fn choose_viewer(viewer: Option<&str>, identity: &IdentityMap) -> Result<PersonI
 async fn write(
     viewer: &PersonId,
     identity: &IdentityMap,
+    settings: VisibilitySettings,
     insights: &StandupInsights,
 ) -> Result<Standup, JobError> {
     let Some(team) = insights.teams.iter().find(|team| {
@@ -292,7 +321,7 @@ async fn write(
         )));
     };
 
-    let engine = RulesEngine::new(organization_of(identity), VisibilitySettings::default());
+    let engine = RulesEngine::new(organization_of(identity), settings);
     let guard = Guard::new(engine, MemoryAuditLog::new());
     let (facts, withheld) = authorize_standup(&guard, viewer, team, insights);
     report_withheld(viewer, &withheld);

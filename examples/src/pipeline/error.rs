@@ -10,7 +10,7 @@ pub enum JobError {
     #[error("{0}")]
     Config(String),
     /// A file could not be read.
-    #[error("could not read {path}: {source}")]
+    #[error("could not read {path}")]
     Read {
         /// The file.
         path: PathBuf,

@@ -15,12 +15,14 @@
 
 pub mod authorize;
 mod error;
+pub mod settings;
 pub mod sources;
 pub mod store;
 pub mod sync;
 
 pub use authorize::{Withheld, authorize_standup, organization_of};
 pub use error::JobError;
+pub use settings::load_visibility;
 pub use sources::{LiveConfig, Sources};
 pub use store::{KeySource, open_records};
 pub use sync::{SyncProgress, SyncSummary, sync};
