@@ -1,7 +1,7 @@
 //! Secret types: values that are zeroized on drop and never printed.
 //!
-//! [`SecretString`] (from the `secrecy` crate) holds OAuth tokens, API keys and webhook
-//! secrets; [`EncryptionKey`] holds the 32 bytes of an AES-256 key. Both print a placeholder
+//! [`SecretString`] (from the `secrecy` crate) contains OAuth tokens, API keys and webhook
+//! secrets; [`EncryptionKey`] contains the 32 bytes of an AES-256 key. Both print a placeholder
 //! in `Debug`, implement neither `Display` nor `Serialize`, and hand out their contents only
 //! through [`ExposeSecret::expose_secret`], so every place that reads a secret is easy to find.
 //!
@@ -93,7 +93,7 @@ impl EncryptionKey {
         Self::from_slice(&decoded)
     }
 
-    /// Reads a key from a file that holds it in base64, as written by
+    /// Reads a key from a file that contains it in base64, as written by
     /// `openssl rand -base64 32 > key.b64`.
     ///
     /// # Errors

@@ -1,9 +1,9 @@
 //! The per-key seal counter that keeps random nonces within their safe bound.
 //!
-//! AES-GCM with random 96-bit nonces may seal at most 2^32 values under one key (NIST SP
-//! 800-38D, section 8.3): past that, the chance that two nonces collide, which would leak
-//! the XOR of two plaintexts and the authentication key, exceeds 2^-32. The counter stops
-//! sealing at a lower bound, 2^31 by default, so a key is rotated long before.
+//! NIST SP 800-38D, section 8.3, allows at most 2^32 AES-GCM encryptions under one key
+//! with random 96-bit nonces. Past that bound, two equal nonces become too likely, and one
+//! repeated nonce leaks the XOR of two plaintexts and the authentication key. The counter
+//! stops sealing at a lower bound, 2^31 by default, so a key is rotated long before.
 //!
 //! Counts are reserved in blocks. The store persists, per key id, the count up to which
 //! seals have been reserved (`reserved_up_to`, a u64 big-endian) under
@@ -24,7 +24,7 @@ use crate::ids::TenantId;
 /// The tenant id reserved for the store's own metadata; encrypted stores reject it.
 pub const META_TENANT: &str = "_async_store";
 
-/// The collection under [`META_TENANT`] that holds seal counters.
+/// The collection under [`META_TENANT`] that contains the seal counters.
 pub const COUNTER_COLLECTION: &str = "seal_counters";
 
 /// How often a reservation retries after another process reserved at the same time.

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::ids::TenantId;
 use crate::secret::{ExposeSecret, SecretString};
 
-/// The collection that holds a tenant's OAuth tokens, one key per connection.
+/// The collection that contains a tenant's OAuth tokens, one key per connection.
 pub const CREDENTIALS_COLLECTION: &str = "credentials";
 
 /// A connection's OAuth tokens.
@@ -24,7 +24,7 @@ pub struct OAuthTokens {
     pub access_token: SecretString,
     /// The refresh token, for providers that issue one.
     pub refresh_token: Option<SecretString>,
-    /// When the access token expires, if the provider said.
+    /// When the access token expires, if the provider reported it.
     pub expires_at: Option<DateTime<Utc>>,
     /// The scopes the provider granted.
     pub scopes: Vec<String>,
@@ -202,8 +202,8 @@ fn encode(connection: &str, tokens: &OAuthTokens) -> Result<Zeroizing<Vec<u8>>, 
 }
 
 fn decode(connection: &str, plaintext: &[u8]) -> Result<OAuthTokens, Error> {
-    // NOTE: if decoding fails after a token string was read, serde drops that string
-    // without clearing it; only a corrupt or foreign value can cause that.
+    // NOTE: when decoding fails after a token string was read, serde drops that string
+    // without clearing it. Only a corrupt or foreign value can cause this.
     let wire: TokensIn =
         serde_json::from_slice(plaintext).map_err(|_| codec_error(connection, "decoded"))?;
 

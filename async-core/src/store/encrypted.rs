@@ -55,7 +55,7 @@ pub struct EncryptedStore<S> {
     counter: Arc<SealCounter>,
 }
 
-/// What a rotation did, per value.
+/// The outcome of a rotation: counts of values and the keys left as they were.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RotationReport {
     /// Values opened and sealed again under the active key.
@@ -179,8 +179,8 @@ impl<S: KeyValueStore> EncryptedStore<S> {
     /// Re-seals every value in `namespace` under the active key.
     ///
     /// Each value is written back with a conditional put on the version it was read at,
-    /// so a concurrent write is never overwritten; such values are listed in the report.
-    /// Values that do not open are listed and left untouched. Retired keys stay usable
+    /// so a concurrent write is never overwritten. The report lists such values, and
+    /// values that do not open, which stay untouched. Retired keys stay usable
     /// for reading until removed from the keyring.
     ///
     /// # Errors
@@ -211,6 +211,34 @@ impl<S: KeyValueStore> EncryptedStore<S> {
     }
 
     /// Re-seals every value in every collection of `tenant` under the active key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// use async_core::ids::TenantId;
+    /// use async_core::secret::EncryptionKey;
+    /// use async_core::store::{EncryptedStore, Keyring, KeyValueStore, MemoryStore, Namespace};
+    ///
+    /// # tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+    /// let backend = Arc::new(MemoryStore::new());
+    /// let old_key = EncryptionKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")?;
+    /// let store = EncryptedStore::new(Arc::clone(&backend), Keyring::new(1, old_key));
+    /// let namespace = Namespace::new(TenantId::new("acme"), "notes");
+    /// store.put(&namespace, "plan", b"ship on friday".to_vec()).await?;
+    ///
+    /// // Key 2 becomes active; key 1 stays in the keyring so old values still open.
+    /// let keyring = Keyring::from_base64(1, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")?
+    ///     .rotated_to(2, EncryptionKey::generate())?;
+    /// let rotated = EncryptedStore::new(backend, keyring);
+    /// let report = rotated.rotate_tenant(&TenantId::new("acme")).await?;
+    ///
+    /// assert_eq!(report.resealed, 1);
+    /// assert!(report.is_complete());
+    /// # Ok::<(), async_core::Error>(())
+    /// # }).expect("example");
+    /// ```
     ///
     /// # Errors
     ///

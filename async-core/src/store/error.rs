@@ -1,6 +1,6 @@
 //! Storage, encryption and key errors.
 //!
-//! No variant holds a stored value, a plaintext, key material or the text of a key file:
+//! No variant contains a stored value, a plaintext, key material or the text of a key file:
 //! messages name the storage key, the key id or the file path, and say what to do next.
 
 use std::error::Error as StdError;
@@ -58,7 +58,7 @@ pub enum StorageError {
     CorruptMetadata {
         /// The metadata key.
         key: String,
-        /// What is wrong with it.
+        /// The problem found.
         reason: &'static str,
     },
     /// The store does not implement an optional operation.

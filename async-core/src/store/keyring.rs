@@ -93,7 +93,7 @@ impl Keyring {
     ///
     /// # Errors
     ///
-    /// Returns [`KeyError::DuplicateKeyId`] when the keyring already holds `key_id`.
+    /// Returns [`KeyError::DuplicateKeyId`] when the keyring already contains `key_id`.
     pub fn with_retired(mut self, key_id: u32, key: EncryptionKey) -> Result<Self, Error> {
         self.insert(key_id, &key)?;
         Ok(self)
@@ -104,7 +104,7 @@ impl Keyring {
     ///
     /// # Errors
     ///
-    /// Returns [`KeyError::DuplicateKeyId`] when the keyring already holds `key_id`.
+    /// Returns [`KeyError::DuplicateKeyId`] when the keyring already contains `key_id`.
     pub fn rotated_to(mut self, key_id: u32, key: EncryptionKey) -> Result<Self, Error> {
         self.active_cipher = self.insert(key_id, &key)?;
         self.active = key_id;
@@ -132,7 +132,7 @@ impl Keyring {
         self.keys.keys().copied()
     }
 
-    /// Returns whether the keyring holds a key with this id.
+    /// Returns whether the keyring contains a key with this id.
     pub fn contains(&self, key_id: u32) -> bool {
         self.keys.contains_key(&key_id)
     }

@@ -14,7 +14,7 @@ use crate::model::{
     PullRequest, Sprint, Team, Transcript, WorkItem,
 };
 
-/// The collection that holds a tenant's records.
+/// The collection that contains a tenant's records.
 pub const RECORDS_COLLECTION: &str = "records";
 
 /// How many records a listing reads per scan page.
@@ -202,10 +202,10 @@ impl<S: KeyValueStore> RecordStore<S> {
         Ok(written)
     }
 
-    /// Reads every stored record of the kinds an [`ActivityBatch`] holds.
+    /// Reads every stored record of the kinds an [`ActivityBatch`] contains.
     ///
     /// Each list is in ascending order of id, not the order the records were written in,
-    /// and holds one record per id.
+    /// and contains one record per id.
     ///
     /// # Errors
     ///

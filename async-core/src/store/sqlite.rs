@@ -182,7 +182,7 @@ fn initialize(opened: Result<Connection, rusqlite::Error>) -> Result<Connection,
 
 fn configure(connection: &Connection) -> Result<(), StoreFailure> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
-    // An in-memory database answers "memory" here, which is expected.
+    // An in-memory database returns "memory" here, which is expected.
     let _mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     connection.pragma_update(None, "synchronous", "NORMAL")?;
 
