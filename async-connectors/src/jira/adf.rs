@@ -308,6 +308,50 @@ mod tests {
         assert_eq!(adf_to_text(&json!(null)), "");
     }
 
+    /// Generates arbitrary JSON shaped loosely like ADF: objects with a `type` from a
+    /// mix of known and unknown names, optional attributes and nested content.
+    fn arbitrary_node() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+
+        let kinds = prop::sample::select(vec![
+            "doc",
+            "paragraph",
+            "text",
+            "hardBreak",
+            "mention",
+            "emoji",
+            "bulletList",
+            "orderedList",
+            "listItem",
+            "heading",
+            "codeBlock",
+            "inlineCard",
+            "tableRow",
+            "tableCell",
+            "unknown",
+            "",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,8}".prop_map(Value::from),
+            (kinds.clone(), "\\PC{0,8}")
+                .prop_map(|(kind, text)| json!({"type": kind, "text": text, "attrs": {"text": text, "order": -1}})),
+        ];
+        leaf.prop_recursive(6, 64, 6, move |inner| {
+            (kinds.clone(), prop::collection::vec(inner, 0..6))
+                .prop_map(|(kind, content)| json!({"type": kind, "content": content}))
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_documents_do_not_panic(document in arbitrary_node()) {
+            let text = adf_to_text(&document);
+            proptest::prop_assert!(!text.ends_with('\n'));
+        }
+    }
+
     #[test]
     fn deep_nesting_is_cut_off() {
         let mut node = text("bottom");

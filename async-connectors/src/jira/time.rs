@@ -192,6 +192,31 @@ mod tests {
         assert!(parse_date("09/03/2025").is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_instant_parses_in_jira_form(
+            // Up to the end of year 9998, so that no offset pushes the local year past 9999.
+            seconds in 0_i64..=253_370_764_799,
+            millis in 0_u32..1000,
+            offset_minutes in -720_i32..=840,
+        ) {
+            let instant = DateTime::from_timestamp(seconds, millis * 1_000_000).expect("in range");
+            let offset = chrono::FixedOffset::east_opt(offset_minutes * 60).expect("valid offset");
+            let local = instant.with_timezone(&offset);
+            let platform = local.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string();
+            let agile = local.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
+
+            proptest::prop_assert_eq!(parse_timestamp(&platform).expect("platform form"), instant);
+            proptest::prop_assert_eq!(parse_timestamp(&agile).expect("agile form"), instant);
+        }
+
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,40}") {
+            let _ = parse_timestamp(&text);
+            let _ = parse_date(&text);
+        }
+    }
+
     #[test]
     fn jql_literal_is_quoted_minutes() {
         assert_eq!(
