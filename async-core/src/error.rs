@@ -71,8 +71,8 @@ pub enum HttpErrorKind {
     /// The response body could not be read.
     Body,
     /// The server responded with a redirect that the client does not follow: too many hops, a
-    /// `Location` that is not a valid URL, or a target the egress policy rejects (the
-    /// [`EgressDenial`] is the error's source).
+    /// `Location` that is not a valid URL, a body that would go to another origin, or a
+    /// target the egress policy rejects (the [`EgressDenial`] is the error's source).
     Redirect,
     /// The response body exceeded the client's size limit
     /// ([`HttpError::body_limit`]); raise it with

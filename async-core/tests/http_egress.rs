@@ -354,6 +354,29 @@ async fn cross_port_redirect_drops_credentials() {
 }
 
 #[tokio::test]
+async fn body_not_resent_to_other_origin() {
+    let mut first = mockito::Server::new_async().await;
+    let mut second = mockito::Server::new_async().await;
+    let target = second.mock("POST", "/token").expect(0).create_async().await;
+    let location = format!("{}/token", second.url());
+    first
+        .mock("POST", "/token")
+        .with_status(307)
+        .with_header("location", &location)
+        .create_async()
+        .await;
+
+    let request = post(&first, "/token").json_body(r#"{"client_secret":"form-secret"}"#);
+    let error = loopback_client().send(request).await.expect_err("refused");
+    let Error::Http(error) = error else {
+        panic!("expected an HTTP error, got {error:?}");
+    };
+    assert_eq!(error.kind(), HttpErrorKind::Redirect);
+    assert_eq!(error.status(), Some(307));
+    target.assert_async().await;
+}
+
+#[tokio::test]
 async fn redirect_loop_stops_after_five_hops() {
     let mut server = mockito::Server::new_async().await;
     let hops = server

@@ -25,7 +25,9 @@
 //! 3. **Every redirect hop.** The client follows at most five redirects itself, and each
 //!    target goes through check 1 before any connection to it. A hop to another scheme,
 //!    host or port drops `Authorization`, cookies, API key headers and every header set
-//!    with [`ApiRequest::secret_header`] or [`ApiRequest::bearer_auth`]. Redirect targets
+//!    with [`ApiRequest::secret_header`] or [`ApiRequest::bearer_auth`]. A 307 or 308 that
+//!    would resend a request body to another origin is rejected, because a body cannot be
+//!    filtered for credentials the way headers are. Redirect targets
 //!    on other hosts (GitHub archive downloads on `codeload.github.com`, for example) fail
 //!    until their host is added to the allowlist, by design.
 //!

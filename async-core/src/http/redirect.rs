@@ -15,6 +15,7 @@ pub(crate) const MAX_REDIRECTS: u32 = 5;
 pub(crate) enum RedirectProblem {
     TooMany,
     InvalidLocation,
+    BodyToOtherOrigin,
 }
 
 impl fmt::Display for RedirectProblem {
@@ -27,6 +28,10 @@ impl fmt::Display for RedirectProblem {
             RedirectProblem::InvalidLocation => {
                 f.write_str("the Location header is not a valid URL")
             }
+            RedirectProblem::BodyToOtherOrigin => f.write_str(
+                "a 307 or 308 redirect would resend the request body to another origin; \
+                 send the request to the new URL directly",
+            ),
         }
     }
 }
@@ -40,8 +45,9 @@ impl std::error::Error for RedirectProblem {}
 ///
 /// # Errors
 ///
-/// Returns [`HttpErrorKind::Redirect`] for the sixth hop, an unparsable `Location`, or a
-/// target the egress policy rejects. A rejected target carries the [`EgressDenial`] as
+/// Returns [`HttpErrorKind::Redirect`] for the sixth hop, an unparsable `Location`, a
+/// target the egress policy rejects, or a 307 or 308 that would resend the body to
+/// another origin. A rejected target carries the [`EgressDenial`] as
 /// the error's source, and no connection to it is made.
 ///
 /// [`EgressDenial`]: super::EgressDenial
@@ -86,6 +92,12 @@ pub(crate) fn next_hop(
     let method = redirected_method(status, current.method());
     let drop_body = method != *current.method() || status == 303;
     let cross_origin = target.origin() != current.url().origin();
+
+    // A body can carry credentials (an OAuth client secret or code), and unlike headers it
+    // cannot be filtered, so a body never follows a redirect to another origin.
+    if cross_origin && !drop_body && current.body().is_some() {
+        return Err(reject(Box::new(RedirectProblem::BodyToOtherOrigin)));
+    }
     Ok(Some(current.redirected(
         method,
         target,
@@ -188,6 +200,22 @@ mod tests {
             .expect("a redirect");
         assert_eq!(next.url().host_str(), Some("codeload.github.com"));
         assert!(!next.has_credentials());
+    }
+
+    #[test]
+    fn body_never_follows_to_other_origin() {
+        let response = redirect(307, "https://codeload.github.com/o/r/issues");
+        let error = next_hop(&policy(), &post(), &response, 0).expect_err("refused");
+        assert!(error.to_string().contains("redirect"), "{error}");
+
+        let moved = redirect(308, "https://codeload.github.com/o/r/issues");
+        assert!(next_hop(&policy(), &post(), &moved, 0).is_err());
+
+        let see_other = redirect(303, "https://codeload.github.com/o/r/issues");
+        let next = next_hop(&policy(), &post(), &see_other, 0)
+            .expect("allowed")
+            .expect("a redirect");
+        assert!(next.body().is_none());
     }
 
     #[test]

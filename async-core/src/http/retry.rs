@@ -163,11 +163,11 @@ fn is_rate_limit_403(headers: &HeaderMap) -> bool {
 
 /// Parses the delay a server asked for, relative to `now`.
 ///
-/// The headers are read in this order: `retry-after-ms` (milliseconds, which the
-/// official OpenAI and Anthropic SDKs read first), `retry-after` (seconds or an HTTP-date), then
-/// `x-ratelimit-reset` when `x-ratelimit-remaining` is `0` or absent. The reset is
-/// either UTC epoch seconds (GitHub) or an ISO-8601 timestamp (Jira, which may omit the
-/// seconds). A time in the past gives a zero delay.
+/// The headers are read in this order: `retry-after-ms` (milliseconds, which the official
+/// OpenAI and Anthropic SDKs read first), `retry-after` (seconds or an HTTP-date), then
+/// `x-ratelimit-reset` when `x-ratelimit-remaining` is `0` or absent. The reset is either
+/// UTC epoch seconds (GitHub) or an ISO-8601 timestamp (Jira, which may omit the seconds).
+/// A time in the past gives a zero delay.
 pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(millis) = header_str(headers, "retry-after-ms").and_then(parse_millis) {
         return Some(millis);
