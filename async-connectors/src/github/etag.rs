@@ -50,7 +50,7 @@ pub trait EtagCache: Send + Sync + std::fmt::Debug {
 }
 
 /// An [`EtagCache`] in process memory, the client's default. It grows with every distinct
-/// URL fetched and is dropped with the client.
+/// URL fetched and is dropped with the last clone of the client.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryEtagCache {
     pages: Arc<Mutex<HashMap<String, CachedPage>>>,
@@ -87,8 +87,8 @@ impl EtagCache for MemoryEtagCache {
 
 /// An [`EtagCache`] over any [`KeyValueStore`], so cached pages survive restarts.
 ///
-/// Wrap the store in `EncryptedStore` when pages come from private repositories: a page
-/// body is the provider's JSON as received.
+/// Wrap the store in `EncryptedStore` when pages come from private repositories, because a
+/// stored page still names branches, files, commits and people.
 #[derive(Debug, Clone)]
 pub struct StoreEtagCache {
     store: Arc<dyn KeyValueStore>,
