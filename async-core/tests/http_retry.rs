@@ -436,3 +436,30 @@ async fn refused_connection_retried_then_error() {
     assert_eq!(error.attempts(), 3);
     assert!(error.is_retryable());
 }
+
+/// Runs on tokio's paused clock, so the one-second backoff is skipped, not slept.
+#[tokio::test(start_paused = true)]
+async fn backoff_stops_at_budget() {
+    let address = closed_port().await;
+    let url = Url::parse(&format!("http://{address}/items")).expect("valid url");
+    // The first backoff is 0.75 s to 1 s and fits the budget. The second is 1.5 s to 2 s,
+    // so together they exceed 1.2 s whatever the jitter.
+    let client = loopback_builder()
+        .retry_base_delay(Duration::from_secs(1))
+        .retry_max_delay(Duration::from_secs(8))
+        .max_attempts(5)
+        .retry_budget(Duration::from_millis(1200))
+        .build()
+        .expect("valid client");
+    let started = tokio::time::Instant::now();
+
+    let error = client
+        .send(ApiRequest::get("test", "resource.get", url))
+        .await
+        .expect_err("nothing listens");
+    let Error::Http(error) = error else {
+        panic!("expected an HTTP error, got {error:?}");
+    };
+    assert_eq!(error.attempts(), 2);
+    assert!(started.elapsed() >= Duration::from_millis(750));
+}
