@@ -215,6 +215,10 @@ async fn collect_reads_boards_sprints_and_issues() {
         progress.contains("boards=2 sprints=1 work_items=5 accounts=3"),
         "{progress}"
     );
+    assert!(
+        output.contains("read Jira board boards_read=2 new_work_items=1"),
+        "{output}"
+    );
     assert!(!output.contains(common::API_TOKEN));
     assert!(!output.contains(common::basic_header().trim_start_matches("Basic ")));
 }

@@ -121,9 +121,10 @@ impl JiraSource {
                 .await?;
         }
 
+        // Progress logs carry counts only, never ids, names or content.
         tracing::info!(
             target: LOG_TARGET,
-            board = board_id,
+            boards_read = collected.boards.len() + 1,
             new_work_items = collected.work_items.len() - before,
             "read Jira board"
         );
