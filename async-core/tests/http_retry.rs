@@ -2,7 +2,8 @@
 //!
 //! Backoff delays are a few milliseconds (see `loopback_builder`). Tests that honour a
 //! server-named delay use the smallest one the header can express: one second, or one
-//! millisecond for `retry-after-ms`. No test asserts on elapsed time.
+//! millisecond for `retry-after-ms`. No test asserts on wall-clock time, and the one
+//! test that reads elapsed time does so on tokio's paused clock.
 
 #[path = "common/http.rs"]
 #[allow(
