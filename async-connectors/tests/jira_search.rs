@@ -104,6 +104,27 @@ async fn search_page_stops_on_is_last_despite_token() {
 }
 
 #[tokio::test]
+async fn repeated_token_ends_search() {
+    let mut server = server().await;
+    let repeated = server
+        .mock("GET", path(SEARCH).as_str())
+        .match_query(Matcher::Any)
+        .with_body(r#"{"issues": [], "nextPageToken": "same", "isLast": false}"#)
+        .expect(2)
+        .create_async()
+        .await;
+
+    let issues: Vec<_> = basic_client(&server)
+        .search(SearchRequest::new(JQL))
+        .try_collect()
+        .await
+        .expect("search ends");
+
+    assert!(issues.is_empty());
+    repeated.assert_async().await;
+}
+
+#[tokio::test]
 async fn removed_search_410_names_replacement() {
     let mut server = server().await;
     server

@@ -134,9 +134,17 @@ impl JiraClient {
 
         let path = "/rest/api/3/search/jql";
         let page: SearchPage = self.get_json("search.jql", path, path, &query).await?;
-        let next = page
+        let mut next = page
             .next_page_token
             .filter(|token| !token.is_empty() && page.is_last != Some(true));
+        // A token that points back at this page would make the stream loop forever.
+        if next.is_some() && next.as_deref() == next_page_token {
+            tracing::warn!(
+                target: "async_connectors::jira",
+                "Jira returned the same nextPageToken again; ending the search"
+            );
+            next = None;
+        }
         Ok(Page {
             items: page.issues,
             next,
