@@ -16,8 +16,9 @@
 //! authenticate, and so does a header edited to name another key. Length prefixes keep
 //! `("ab", "c")` and `("a", "bc")` apart.
 
-use aes_gcm::aead::{Aead, AeadCore, OsRng, Payload};
+use aes_gcm::aead::{Aead, AeadCore, AeadInPlace, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
+use zeroize::Zeroize;
 
 use super::keyring::{KeyCipher, Keyring};
 use super::{CryptoError, KeyError, Namespace};
@@ -96,26 +97,30 @@ pub(crate) fn seal(
     let aad = associated_data(&header, namespace, key);
     let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
 
-    let ciphertext = cipher
-        .cipher
-        .encrypt(
-            &nonce,
-            Payload {
-                msg: plaintext,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| {
-            Error::Crypto(CryptoError::SealFailed {
-                key: key.to_owned(),
-            })
-        })?;
-
-    let mut envelope = Vec::with_capacity(HEADER_LEN + NONCE_LEN + ciphertext.len());
+    // One allocation: the plaintext is copied behind the header and nonce, then encrypted
+    // in place, so no second plaintext copy is left behind.
+    let mut envelope = Vec::with_capacity(OVERHEAD + plaintext.len());
     envelope.extend_from_slice(&header);
     envelope.extend_from_slice(&nonce);
-    envelope.extend_from_slice(&ciphertext);
-    Ok(envelope)
+    envelope.extend_from_slice(plaintext);
+
+    let sealed = cipher.cipher.encrypt_in_place_detached(
+        &nonce,
+        &aad,
+        &mut envelope[HEADER_LEN + NONCE_LEN..],
+    );
+    match sealed {
+        Ok(tag) => {
+            envelope.extend_from_slice(&tag);
+            Ok(envelope)
+        }
+        Err(_) => {
+            envelope.zeroize();
+            Err(Error::Crypto(CryptoError::SealFailed {
+                key: key.to_owned(),
+            }))
+        }
+    }
 }
 
 /// Splits stored bytes into an envelope, checking length, version and algorithm.
