@@ -412,6 +412,26 @@ async fn deleted_credentials_are_gone() {
     );
 }
 
+#[tokio::test]
+async fn credential_store_debug_is_redacted() {
+    let credentials = credentials();
+    credentials
+        .put("slack-T0001", &tokens(ACCESS_TOKEN))
+        .await
+        .expect("stored");
+    let stored = credentials
+        .get("slack-T0001")
+        .await
+        .expect("read")
+        .expect("present");
+
+    for debug in [format!("{credentials:?}"), format!("{stored:?}")] {
+        assert!(!debug.contains(ACCESS_TOKEN), "{debug}");
+        assert!(!debug.contains(REFRESH_TOKEN), "{debug}");
+        assert!(!debug.contains("fictional"), "{debug}");
+    }
+}
+
 #[test]
 fn token_debug_is_redacted() {
     let debug = format!("{:?}", tokens(ACCESS_TOKEN));

@@ -12,6 +12,11 @@
 //! write, then seals that many values without writing the counter again. A restarted
 //! process starts at the persisted value, so counts left in an unfinished block are
 //! skipped, never reused; several processes sharing one store each take their own blocks.
+//!
+//! NOTE: the counter is stored unauthenticated next to the data, so restoring an older
+//! backup, or anyone with write access to the backend, can move it back. It then
+//! undercounts the seals made since; the gap between the 2^31 default and the 2^32 bound
+//! absorbs moderate undercounts, not a counter reset over and over.
 
 use std::collections::HashMap;
 

@@ -222,3 +222,38 @@ pub enum KeyError {
         key_id: u32,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_failure(code: i32) -> StorageError {
+        StorageError::Backend {
+            backend: "sqlite",
+            operation: "put",
+            source: Box::new(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            )),
+        }
+    }
+
+    #[test]
+    fn busy_and_locked_sqlite_are_retryable() {
+        assert!(sqlite_failure(rusqlite::ffi::SQLITE_BUSY).is_retryable());
+        assert!(sqlite_failure(rusqlite::ffi::SQLITE_LOCKED).is_retryable());
+        assert!(!sqlite_failure(rusqlite::ffi::SQLITE_CORRUPT).is_retryable());
+    }
+
+    #[test]
+    fn conflicts_are_not_retryable() {
+        let conflict = StorageError::VersionConflict {
+            key: "k".into(),
+            expected: Some(1),
+            actual: Some(2),
+        };
+
+        assert!(conflict.is_version_conflict());
+        assert!(!conflict.is_retryable());
+    }
+}

@@ -101,9 +101,11 @@ impl KeyValueStore for MemoryStore {
         expected: Option<Version>,
     ) -> Result<Version, Error> {
         let mut namespaces = self.lock();
-        let collection = namespaces.entry(namespace.clone()).or_default();
+        let current = namespaces
+            .get(namespace)
+            .and_then(|collection| collection.get(key));
 
-        let current = collection.get(key);
+        // Check before creating the collection, so a failed write leaves no empty one.
         let actual = current.map(|stored| stored.version);
         if actual != expected {
             return Err(Error::Storage(StorageError::VersionConflict {
@@ -114,6 +116,7 @@ impl KeyValueStore for MemoryStore {
         }
 
         let version = next_version(current);
+        let collection = namespaces.entry(namespace.clone()).or_default();
         collection.insert(key.to_owned(), Versioned { value, version });
         Ok(version)
     }

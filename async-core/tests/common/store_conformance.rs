@@ -449,6 +449,18 @@ pub(crate) async fn collections_lists_tenant_collections(store: &dyn KeyValueSto
         .delete(&namespace("acme", "notes"), "k")
         .await
         .expect("delete");
+    let failed = store
+        .put_if_version(
+            &namespace("acme", "never"),
+            "k",
+            Vec::new(),
+            Some(Version(3)),
+        )
+        .await;
+    assert!(
+        failed.is_err(),
+        "a failed conditional write creates nothing"
+    );
 
     let collections = store.collections(&tenant).await.expect("list");
     let empty = store
