@@ -198,6 +198,10 @@ mod tests {
     use crate::ids::TenantId;
     use crate::secret::EncryptionKey;
 
+    /// "format v1" sealed for `acme/tokens/github` under key id 7, bytes all 0x11.
+    const GOLDEN_ENVELOPE: &str =
+        "0101000000074e3c9068c6bcbbe8eb7f4a6260ebcde8a2256a4cbb299f1610d8ba0417f12b2fc115bba0ae";
+
     fn namespace() -> Namespace {
         Namespace::new(TenantId::new("acme"), "tokens")
     }
@@ -213,6 +217,22 @@ mod tests {
         assert_eq!(&sealed[..HEADER_LEN], &[1, 1, 1, 2, 3, 4]);
         let opened = open(&keyring, &namespace(), "github", &sealed).expect("opens");
         assert_eq!(opened, b"hello");
+    }
+
+    /// An envelope sealed by this release, so a later release that cannot open it fails
+    /// here instead of on stored data.
+    #[test]
+    fn version_one_envelope_still_opens() {
+        let sealed: Vec<u8> = (0..GOLDEN_ENVELOPE.len())
+            .step_by(2)
+            .map(|index| u8::from_str_radix(&GOLDEN_ENVELOPE[index..index + 2], 16).expect("hex"))
+            .collect();
+        let keyring = Keyring::new(7, EncryptionKey::from_slice(&[0x11; 32]).expect("32 bytes"));
+
+        let opened = open(&keyring, &namespace(), "github", &sealed).expect("opens");
+
+        assert_eq!(opened, b"format v1");
+        assert_eq!(&sealed[..HEADER_LEN], &[1, 1, 0, 0, 0, 7]);
     }
 
     #[test]
