@@ -225,10 +225,11 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
     options: &StandupOptions,
 ) -> Result<Standup, Error> {
     let info = model.describe();
-    let mut digest = digest_of(facts)?;
-    let pseudonyms = options.pseudonymize.then(|| Pseudonyms::apply(&mut digest));
-    let budget = prompt_budget(&info, options);
-    let (digest, user_prompt) = prompt::fit_to_budget(&digest, budget)?;
+    let Prepared {
+        digest,
+        user_prompt,
+        pseudonyms,
+    } = prepare(facts, options, &info)?;
     let references = prompt::references(&digest);
     let omitted_facts = digest.omitted;
 
@@ -268,6 +269,72 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
         stop_reason: response.stop_reason,
         omitted_facts,
         missing_references,
+    })
+}
+
+/// The prompt a standup sends to a network model, for inspection or measurement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandupPrompt {
+    /// The system prompt.
+    pub system: &'static str,
+    /// The user message holding the facts.
+    pub user: String,
+    /// How many facts were left out to stay within the token budget.
+    pub omitted_facts: usize,
+}
+
+/// Builds the prompt [`write_standup`] would send to a model described by `info`, without
+/// sending anything.
+///
+/// # Errors
+///
+/// Returns the same approval and budget errors as [`write_standup`].
+///
+/// # Examples
+///
+/// ```
+/// use async_llm::{LanguageModel, OfflineModel};
+/// use async_llm::tasks::standup::{standup_prompt, PersonFacts, StandupFacts, StandupOptions};
+///
+/// let facts = StandupFacts::new("dana").with_person(PersonFacts::new("dana", "Dana"));
+/// let prompt = standup_prompt(&facts, &StandupOptions::default(), &OfflineModel::new().describe())?;
+/// assert!(prompt.user.contains("Dana"));
+/// assert_eq!(prompt.omitted_facts, 0);
+/// # Ok::<(), async_llm::Error>(())
+/// ```
+pub fn standup_prompt(
+    facts: &StandupFacts,
+    options: &StandupOptions,
+    info: &ModelInfo,
+) -> Result<StandupPrompt, Error> {
+    let prepared = prepare(facts, options, info)?;
+    Ok(StandupPrompt {
+        system: prompt::SYSTEM_PROMPT,
+        user: prepared.user_prompt,
+        omitted_facts: prepared.digest.omitted,
+    })
+}
+
+/// The approved facts sorted, pseudonymized when asked, and fitted into the budget.
+struct Prepared {
+    digest: Digest,
+    user_prompt: String,
+    pseudonyms: Option<Pseudonyms>,
+}
+
+fn prepare(
+    facts: &StandupFacts,
+    options: &StandupOptions,
+    info: &ModelInfo,
+) -> Result<Prepared, Error> {
+    let mut digest = digest_of(facts)?;
+    let pseudonyms = options.pseudonymize.then(|| Pseudonyms::apply(&mut digest));
+    let budget = prompt_budget(info, options);
+    let (digest, user_prompt) = prompt::fit_to_budget(&digest, budget)?;
+    Ok(Prepared {
+        digest,
+        user_prompt,
+        pseudonyms,
     })
 }
 
