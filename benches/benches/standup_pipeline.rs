@@ -1,7 +1,10 @@
 //! The standup pipeline, from records in memory to prompts, against parsing the same
 //! records' JSON, on the demo workspace and on synthetic workspaces 10x and 100x larger.
 
-#![expect(missing_docs, reason = "criterion's macros generate undocumented functions")]
+#![expect(
+    missing_docs,
+    reason = "criterion's macros generate undocumented functions"
+)]
 
 use std::hint::black_box;
 

@@ -5,7 +5,7 @@
 //!
 //! 1. [`sources`] builds the GitHub, Slack and Jira connectors, pointed at the demo
 //!    sandbox or, with `--live`, at the real providers.
-//! 2. [`sync`] collects every source for the window and stores the records sealed in an
+//! 2. [`sync()`] collects every source for the window and stores the records sealed in an
 //!    [`EncryptedStore`](async_core::store::EncryptedStore) over SQLite ([`store`]).
 //! 3. The records are read back from the store, identities are resolved and the standup
 //!    insights are computed for `now`.
