@@ -67,6 +67,9 @@ record!(Team, "team", |team| team.id.to_string());
 /// message under its id, an account under `provider:account_id`, a transcript under its
 /// meeting's id. Writing a record with an existing id replaces it.
 ///
+/// NOTE: values are sealed but keys are stored as they are, so record ids (issue keys,
+/// account ids, message timestamps) are visible to anyone who can read the backend.
+///
 /// # Examples
 ///
 /// ```
