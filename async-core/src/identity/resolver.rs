@@ -46,6 +46,42 @@ pub enum IdentityConflict {
     },
 }
 
+impl std::fmt::Display for IdentityConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |people: &[PersonId]| {
+            let ids: Vec<&str> = people.iter().map(PersonId::as_str).collect();
+            ids.join(", ")
+        };
+        match self {
+            IdentityConflict::EmailOnSeveralPeople { email, people } => write!(
+                f,
+                "e-mail {email} is declared for {}, so it matches none of them",
+                names(people)
+            ),
+            IdentityConflict::AccountClaimedTwice { account, people } => write!(
+                f,
+                "account {account} is listed for {}, so it joins neither",
+                names(people)
+            ),
+            IdentityConflict::EmailContradictsMapping {
+                account,
+                email,
+                mapped_to,
+                email_owner,
+            } => write!(
+                f,
+                "account {account} is mapped to {mapped_to} but reports {email}, which belongs to {email_owner}; the mapping wins"
+            ),
+            IdentityConflict::BotAccountMapped { account, person } => {
+                write!(
+                    f,
+                    "bot account {account} is mapped to {person}; bots are never people"
+                )
+            }
+        }
+    }
+}
+
 /// Joins provider accounts into people following an [`IdentityConfig`].
 ///
 /// See the [module documentation](super) for the rules.

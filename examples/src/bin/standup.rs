@@ -272,7 +272,7 @@ fn resolve_identities(
         identity.conflicts().len()
     );
     for conflict in identity.conflicts() {
-        eprintln!("identities: conflict: {conflict:?}");
+        eprintln!("identities: conflict: {conflict}");
     }
     Ok(identity)
 }
