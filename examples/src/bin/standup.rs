@@ -57,7 +57,7 @@ struct Args {
     format: Format,
 }
 
-/// How the standup is printed.
+/// Output format of the standup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Markdown.
@@ -93,7 +93,7 @@ fn fail(error: &JobError) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// What the job reads: the sources, the identity mapping, the window and the viewer.
+/// The job's inputs: the sources, the identity mapping, the window and the viewer.
 struct Workspace {
     sources: Sources,
     identities: PathBuf,

@@ -18,7 +18,7 @@ pub enum JobError {
         #[source]
         source: std::io::Error,
     },
-    /// The store holds values sealed under another key.
+    /// The store contains values sealed under another key.
     #[error(
         "the store at {path} was sealed with another key; set ASYNC_STORE_KEY to the key used before, or pass a new --store path"
     )]
@@ -34,7 +34,7 @@ pub enum JobError {
     UnknownViewer {
         /// The requested viewer.
         viewer: String,
-        /// The people the workspace knows, comma-separated.
+        /// The people of the identity mapping, comma-separated.
         known: String,
     },
     /// The demo sandbox failed.

@@ -9,7 +9,7 @@
 //!    [`EncryptedStore`](async_core::store::EncryptedStore) over SQLite ([`store`]).
 //! 3. The records are read back from the store, identities are resolved and the standup
 //!    insights are computed for `now`.
-//! 4. [`authorize`] asks the policy guard, for the viewer, which of each person's facts
+//! 4. [`authorize`] requests a decision from the policy guard, for the viewer, on which of each person's facts
 //!    may be shown, and builds the standup facts from what it approved.
 //! 5. A language model writes the standup from those facts.
 
