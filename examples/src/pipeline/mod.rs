@@ -9,8 +9,8 @@
 //!    [`EncryptedStore`](async_core::store::EncryptedStore) over SQLite ([`store`]).
 //! 3. The records are read back from the store, identities are resolved and the standup
 //!    insights are computed for `now`.
-//! 4. [`authorize`] requests a decision from the policy guard, for the viewer, on which of each person's facts
-//!    may be shown, and builds the standup facts from what it approved.
+//! 4. [`authorize`] requests the policy guard's decision, for the viewer, on each part of
+//!    each person's facts, and builds the standup facts from what it approved.
 //! 5. A language model writes the standup from those facts.
 
 pub mod authorize;
