@@ -28,6 +28,7 @@
 //! | Request | Used for |
 //! | --- | --- |
 //! | `GET /repos/{owner}/{repo}/pulls?state=all&sort=updated&direction=desc` | pull requests changed since the window's start |
+//! | `GET /repos/{owner}/{repo}/pulls?state=open&sort=updated&direction=desc` | every open pull request, including those idle for days |
 //! | `GET /repos/{owner}/{repo}/pulls/{number}/reviews` | reviewers, verdicts, submission times |
 //! | `GET /repos/{owner}/{repo}/pulls/{number}/commits` | commit authors, e-mails and times (GitHub returns at most 250) |
 //! | `GET /repos/{owner}/{repo}/pulls/{number}/comments` | who commented on the diff, on which file, when |
@@ -46,6 +47,12 @@
 //! [`list_pulls_updated_since`](GitHubClient::list_pulls_updated_since) stops at the first
 //! page whose pull requests were all last updated before the window's start. Without the
 //! stop, every sync would read the repository's whole history.
+//!
+//! The stop would also drop an open pull request that has waited days for its first review
+//! without any update, which is exactly the one a standup should mention. So
+//! [`GitHubSource`] also reads the `state=open` listing to its end, which is short in
+//! practice, and merges the two by number. Closed and merged pull requests still come
+//! only from the windowed listing.
 //!
 //! # Rate limits
 //!

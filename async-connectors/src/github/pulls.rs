@@ -31,7 +31,7 @@ impl GitHubClient {
         repo: &RepoName,
         next: Option<String>,
     ) -> Result<Page<PullRequest>, Error> {
-        let first = self.pulls_url(repo)?;
+        let first = self.pulls_url(repo, "all")?;
         self.get_page(LIST, &first, next).await
     }
 
@@ -52,7 +52,7 @@ impl GitHubClient {
         repo: &RepoName,
         since: DateTime<Utc>,
     ) -> Result<Vec<PullRequest>, Error> {
-        let first = self.pulls_url(repo)?;
+        let first = self.pulls_url(repo, "all")?;
         let mut pulls: Vec<PullRequest> = Vec::new();
         let mut seen: HashSet<u64> = HashSet::new();
         let mut next = None;
@@ -73,11 +73,42 @@ impl GitHubClient {
         }
     }
 
-    fn pulls_url(&self, repo: &RepoName) -> Result<url::Url, Error> {
+    /// Lists every open pull request, however long ago it was last updated.
+    ///
+    /// An open pull request nobody has touched for days is the one most likely waiting for
+    /// a review, yet [`list_pulls_updated_since`](Self::list_pulls_updated_since) stops
+    /// before reaching it. The open listing is read to its end: it is usually a few pages
+    /// even in busy repositories. A pull request that moves between pages while they are
+    /// read is kept once.
+    ///
+    /// # Errors
+    ///
+    /// As for [`list_pulls_page`](Self::list_pulls_page).
+    pub async fn list_open_pulls(&self, repo: &RepoName) -> Result<Vec<PullRequest>, Error> {
+        let first = self.pulls_url(repo, "open")?;
+        let mut pulls: Vec<PullRequest> = Vec::new();
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut next = None;
+
+        loop {
+            let page = self.get_page::<PullRequest>(LIST, &first, next).await?;
+            for pull in page.items {
+                if seen.insert(pull.number) {
+                    pulls.push(pull);
+                }
+            }
+            match page.next {
+                Some(link) => next = Some(link),
+                None => return Ok(pulls),
+            }
+        }
+    }
+
+    fn pulls_url(&self, repo: &RepoName, state: &str) -> Result<url::Url, Error> {
         self.url(
             &["repos", repo.owner(), repo.name(), "pulls"],
             &[
-                ("state", "all"),
+                ("state", state),
                 ("sort", "updated"),
                 ("direction", "desc"),
                 ("per_page", "100"),

@@ -1,11 +1,14 @@
 //! [`GitHubSource`]: the GitHub connector as an [`ActivitySource`].
 
+use std::collections::HashSet;
+
 use async_core::model::{ActivityBatch, Provider, TimeWindow};
 use async_core::source::ActivitySource;
 use async_trait::async_trait;
 
 use super::client::GitHubClient;
 use super::convert::{AccountSet, PullRequestActivity, pull_request};
+use super::models::{PullRequest, PullRequestState};
 use super::repo::RepoName;
 use crate::error::{Error, ErrorClass};
 
@@ -71,7 +74,7 @@ impl GitHubSource {
     async fn activity(
         &self,
         repo: &RepoName,
-        pull: super::models::PullRequest,
+        pull: PullRequest,
     ) -> Result<PullRequestActivity, Error> {
         let reviews = self.client.list_reviews(repo, pull.number).await?;
         let commits = self.client.list_commits(repo, pull.number).await?;
@@ -92,17 +95,12 @@ impl GitHubSource {
         batch: &mut ActivityBatch,
         accounts: &mut AccountSet,
     ) -> Result<(), Error> {
-        let pulls = self
+        let changed = self
             .client
             .list_pulls_updated_since(repo, window.start)
             .await?;
-        // A pull request opened after the window cannot have changed inside it. One updated
-        // after the window's end is kept: its last update does not tell whether it also
-        // changed inside the window.
-        let pulls: Vec<_> = pulls
-            .into_iter()
-            .filter(|pull| pull.created_at < window.end)
-            .collect();
+        let open = self.client.list_open_pulls(repo).await?;
+        let pulls = merge_pulls(changed, open, window);
         tracing::info!(target: "async_connectors::github", pull_requests = pulls.len(), "listed pull requests of a repository");
 
         for pull in pulls {
@@ -125,6 +123,33 @@ impl GitHubSource {
         }
         Ok(())
     }
+}
+
+/// Merges the pull requests changed since the window's start with every open one, keeping
+/// each number once and in listing order: changed ones first, then the idle open ones.
+///
+/// Open pull requests are kept however old their last update, because one that has waited
+/// days for its first review without any change is exactly what the review blockers look
+/// for. Closed and merged ones come only from the windowed listing. A pull request opened
+/// after the window cannot have changed inside it. One updated after the window's end is
+/// kept: its last update does not tell whether it also changed inside the window.
+fn merge_pulls(
+    changed: Vec<PullRequest>,
+    open: Vec<PullRequest>,
+    window: TimeWindow,
+) -> Vec<PullRequest> {
+    let mut seen = HashSet::new();
+    // The open listing is filtered again because a server that ignores `state` would
+    // otherwise bring every closed pull request of the repository's history.
+    let open = open
+        .into_iter()
+        .filter(|pull| pull.state == PullRequestState::Open);
+    changed
+        .into_iter()
+        .chain(open)
+        .filter(|pull| pull.created_at < window.end)
+        .filter(|pull| seen.insert(pull.number))
+        .collect()
 }
 
 #[async_trait]

@@ -85,6 +85,16 @@ pub fn pulls_query() -> Matcher {
     ])
 }
 
+/// Matches the query of the first page of open pull requests.
+pub fn open_pulls_query() -> Matcher {
+    Matcher::AllOf(vec![
+        Matcher::UrlEncoded("state".into(), "open".into()),
+        Matcher::UrlEncoded("sort".into(), "updated".into()),
+        Matcher::UrlEncoded("direction".into(), "desc".into()),
+        Matcher::UrlEncoded("per_page".into(), "100".into()),
+    ])
+}
+
 /// Matches `page=N` in a query built from a `Link` header.
 pub fn page_query(page: u32) -> Matcher {
     Matcher::UrlEncoded("page".into(), page.to_string())
@@ -98,7 +108,8 @@ pub fn next_link(server: &ServerGuard, path: &str, page: u32) -> String {
     )
 }
 
-/// Serves the fixtures: three pull request pages, the activity of #57 (two review pages,
+/// Serves the fixtures: three pull request pages, the open listing (#56 and #55, both
+/// also on the pages), the activity of #57 (two review pages,
 /// commits, comments), empty activity for #56 and #55, and the profiles.
 pub async fn serve_collection(server: &mut ServerGuard) -> Vec<Mock> {
     let mut mocks = Vec::new();
@@ -114,6 +125,14 @@ pub async fn serve_collection(server: &mut ServerGuard) -> Vec<Mock> {
         }
         mocks.push(mock.with_body(fixture(body)).expect(1).create_async().await);
     }
+    let open = server
+        .mock("GET", PULLS_PATH)
+        .match_query(open_pulls_query())
+        .with_body(fixture("pulls_open.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    mocks.push(open);
 
     let base = "/github/repos/octo-org/payments/pulls";
     let reviews = format!("{base}/57/reviews");
