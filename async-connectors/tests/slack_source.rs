@@ -52,7 +52,8 @@ async fn mock_history(server: &mut ServerGuard, latest: &str) {
     let path = method_path("conversations.history");
     let window = Matcher::AllOf(vec![
         Matcher::UrlEncoded("channel".to_owned(), CHANNEL.to_owned()),
-        Matcher::UrlEncoded("oldest".to_owned(), "1767571200.000000".to_owned()),
+        // The default thread look-back starts the history seven days before the window.
+        Matcher::UrlEncoded("oldest".to_owned(), "1766966400.000000".to_owned()),
         Matcher::UrlEncoded("latest".to_owned(), latest.to_owned()),
         Matcher::UrlEncoded("inclusive".to_owned(), "true".to_owned()),
         Matcher::UrlEncoded("limit".to_owned(), "15".to_owned()),

@@ -52,7 +52,9 @@
 //! minute, with a page size of at most 15 (also the default). Slack applied this to new
 //! installations first and to existing ones from 2026-03-03; internal apps built by a
 //! customer and Marketplace apps are exempt. Such an app needs one minute per 15 messages
-//! and per thread, so a busy channel can take hours to read.
+//! and per thread, so a busy channel can take hours to read. The thread look-back of
+//! [`SlackSource`] (seven days by default) adds the history of that earlier stretch; such
+//! an app may want [`SlackSource::thread_lookback`] shorter.
 //!
 //! An affected workspace shows itself by a history response of 429 with a `Retry-After`
 //! delay, or by a page of exactly 15 messages when more were requested.
