@@ -272,13 +272,12 @@ async fn token_absent_from_debug_and_errors() {
         .create_async()
         .await;
     let slack = client(&server);
-    let denied = SlackClient::builder()
-        .http_client(HttpClient::new(EgressPolicy::default()).expect("client builds"))
-        .token(SecretString::from(TOKEN))
+    let http = HttpClient::new(EgressPolicy::default()).expect("client builds");
+    let denied = SlackClient::builder(http.clone(), SecretString::from(TOKEN))
         .base_url("http://127.0.0.1:9/slack/api")
         .build()
         .expect("client builds");
-    let builder = SlackClient::builder().token(SecretString::from(TOKEN));
+    let builder = SlackClient::builder(http, SecretString::from(TOKEN));
 
     let api = history_error(&server).await;
     let egress = denied

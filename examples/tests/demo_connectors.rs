@@ -37,9 +37,7 @@ async fn github_batch(sandbox: &Sandbox) -> ActivityBatch {
 }
 
 async fn slack_batch(sandbox: &Sandbox) -> ActivityBatch {
-    let client = SlackClient::builder()
-        .http_client(http())
-        .token(SecretString::from("xoxb-demo"))
+    let client = SlackClient::builder(http(), SecretString::from("xoxb-demo"))
         .base_url(sandbox.slack_base())
         .build()
         .expect("Slack client builds");

@@ -30,10 +30,7 @@ pub(crate) const PROVIDER: &str = "slack";
 /// use secrecy::SecretString;
 ///
 /// let http = HttpClient::new(EgressPolicy::default())?;
-/// let client = SlackClient::builder()
-///     .http_client(http)
-///     .token(SecretString::from("xoxb-example"))
-///     .build()?;
+/// let client = SlackClient::builder(http, SecretString::from("xoxb-example")).build()?;
 /// assert_eq!(client.base_url().as_str(), "https://slack.com/api");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -54,9 +51,16 @@ impl fmt::Debug for SlackClient {
 }
 
 impl SlackClient {
-    /// Starts a builder; the HTTP client and the token are required.
-    pub fn builder() -> SlackClientBuilder {
-        SlackClientBuilder::default()
+    /// Starts a builder for a client that sends `token` through `http`.
+    ///
+    /// The token is a bot token (`xoxb-...`) or a rotating token (`xoxe.xoxb-...`). It is
+    /// checked by [`SlackClientBuilder::build`].
+    pub fn builder(http: HttpClient, token: SecretString) -> SlackClientBuilder {
+        SlackClientBuilder {
+            http,
+            token,
+            base_url: None,
+        }
     }
 
     /// Returns the base URL that method names are appended to.
@@ -111,37 +115,24 @@ impl SlackClient {
 }
 
 /// Builds a [`SlackClient`]. Invalid settings are reported by [`SlackClientBuilder::build`].
-#[derive(Default)]
 #[must_use]
 pub struct SlackClientBuilder {
-    http: Option<HttpClient>,
-    token: Option<SecretString>,
+    http: HttpClient,
+    token: SecretString,
     base_url: Option<String>,
 }
 
 impl fmt::Debug for SlackClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SlackClientBuilder")
-            .field("http", &self.http.is_some())
-            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("http", &self.http)
+            .field("token", &"[redacted]")
             .field("base_url", &self.base_url)
             .finish()
     }
 }
 
 impl SlackClientBuilder {
-    /// Sets the shared HTTP client every request goes through.
-    pub fn http_client(mut self, http: HttpClient) -> Self {
-        self.http = Some(http);
-        self
-    }
-
-    /// Sets the bot token (`xoxb-...`) or a rotating token (`xoxe.xoxb-...`).
-    pub fn token(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
-        self
-    }
-
     /// Overrides the base URL (default `https://slack.com/api`).
     ///
     /// A path prefix is kept: with `http://127.0.0.1:8080/slack/api`, methods are called
@@ -156,24 +147,16 @@ impl SlackClientBuilder {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::Config`] when the HTTP client or the token is missing, when the
-    /// token is empty or contains characters an HTTP header cannot carry, or when the base URL
-    /// is not an absolute `http`/`https` URL without a query or fragment.
+    /// Returns [`Error::Config`] when the token is empty or contains characters an HTTP
+    /// header cannot carry, or when the base URL is not an absolute `http`/`https` URL
+    /// without a query or fragment.
     pub fn build(self) -> Result<SlackClient, Error> {
-        let http = self.http.ok_or_else(|| Error::Config {
-            what: "Slack client",
-            reason: "no HTTP client was set; call SlackClientBuilder::http_client".to_owned(),
-        })?;
-        let token = self.token.ok_or_else(|| Error::Config {
-            what: "Slack client",
-            reason: "no token was set; call SlackClientBuilder::token".to_owned(),
-        })?;
-        check_token(&token)?;
+        check_token(&self.token)?;
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
 
         Ok(SlackClient {
-            http,
-            token,
+            http: self.http,
+            token: self.token,
             base_url,
         })
     }
@@ -221,9 +204,7 @@ mod tests {
 
     fn builder() -> SlackClientBuilder {
         let http = HttpClient::new(EgressPolicy::default()).expect("client builds");
-        SlackClient::builder()
-            .http_client(http)
-            .token(SecretString::from("xoxb-unit-secret"))
+        SlackClient::builder(http, SecretString::from("xoxb-unit-secret"))
     }
 
     #[test]
@@ -264,15 +245,14 @@ mod tests {
     }
 
     #[test]
-    fn build_rejects_missing_or_bad_token() {
+    fn build_rejects_empty_or_bad_token() {
         let http = HttpClient::new(EgressPolicy::default()).expect("client builds");
-        let missing = SlackClient::builder().http_client(http).build();
-        let with_newline = builder()
-            .token(SecretString::from("xoxb-a\nb"))
+        let empty = SlackClient::builder(http.clone(), SecretString::from("")).build();
+        let with_newline = SlackClient::builder(http, SecretString::from("xoxb-a\nb"))
             .build()
             .expect_err("newline in token");
 
-        assert!(matches!(missing, Err(Error::Config { .. })));
+        assert!(matches!(empty, Err(Error::Config { .. })));
         assert!(!with_newline.to_string().contains("xoxb-a"));
     }
 }

@@ -11,10 +11,8 @@
 //! use async_core::http::{EgressPolicy, HttpClient};
 //! use secrecy::SecretString;
 //!
-//! let client = SlackClient::builder()
-//!     .http_client(HttpClient::new(EgressPolicy::default())?)
-//!     .token(SecretString::from("xoxb-example"))
-//!     .build()?;
+//! let http = HttpClient::new(EgressPolicy::default())?;
+//! let client = SlackClient::builder(http, SecretString::from("xoxb-example")).build()?;
 //! let request = HistoryRequest::new("C0123ABC").limit(15);
 //! // In an async context: `client.conversations_history(&request).await?` returns one
 //! // page, and `client.conversations_history_stream(request)` every message.

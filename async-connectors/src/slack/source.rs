@@ -50,10 +50,8 @@ const DEFAULT_THREAD_LOOKBACK: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// use secrecy::SecretString;
 /// use std::time::Duration;
 ///
-/// let client = SlackClient::builder()
-///     .http_client(HttpClient::new(EgressPolicy::default())?)
-///     .token(SecretString::from("xoxb-example"))
-///     .build()?;
+/// let http = HttpClient::new(EgressPolicy::default())?;
+/// let client = SlackClient::builder(http, SecretString::from("xoxb-example")).build()?;
 /// let engineering = ChatChannel {
 ///     id: ChannelId::new("C0123ABC"),
 ///     name: Some("engineering".to_owned()),
@@ -220,9 +218,9 @@ fn lookback_start(start: DateTime<Utc>, lookback: Duration) -> DateTime<Utc> {
 
 /// Returns whether `message` starts a thread that may have a reply inside the window.
 ///
-/// A thread started inside the window is always read. An older one is read when its newest reply (`latest_reply`) is at or after the window's
-/// start: a newest reply after the window's end does not rule out an earlier one inside
-/// it. An older parent without a readable `latest_reply` is read too, because skipping it
+/// A thread started inside the window is always read. An older one is read when its
+/// newest reply (`latest_reply`) is at or after the window's start: a newest reply after
+/// the window's end does not rule out an earlier one inside it. An older parent without a readable `latest_reply` is read too, because skipping it
 /// could hide a blocker.
 fn may_have_replies_in(message: &Message, window: TimeWindow) -> bool {
     if !message.has_replies() {

@@ -28,9 +28,7 @@ pub(crate) fn client(server: &mockito::ServerGuard) -> SlackClient {
     let policy = EgressPolicy::default().allow_insecure_loopback_for_testing();
     let http = HttpClient::new(policy).expect("HTTP client builds");
 
-    SlackClient::builder()
-        .http_client(http)
-        .token(SecretString::from(TOKEN))
+    SlackClient::builder(http, SecretString::from(TOKEN))
         .base_url(format!("{}{PREFIX}", server.url()))
         .build()
         .expect("test client builds")
@@ -46,9 +44,7 @@ pub(crate) fn client_without_retries(server: &mockito::ServerGuard) -> SlackClie
         .build()
         .expect("HTTP client builds");
 
-    SlackClient::builder()
-        .http_client(http)
-        .token(SecretString::from(TOKEN))
+    SlackClient::builder(http, SecretString::from(TOKEN))
         .base_url(format!("{}{PREFIX}", server.url()))
         .build()
         .expect("test client builds")

@@ -67,9 +67,7 @@ impl Sources {
             .user_agent(USER_AGENT)
             .build()
             .map_err(connector("github"))?;
-        let slack = SlackClient::builder()
-            .http_client(http.clone())
-            .token(token())
+        let slack = SlackClient::builder(http.clone(), token())
             .base_url(sandbox.slack_base())
             .build()
             .map_err(connector("slack"))?;
@@ -129,9 +127,7 @@ impl Sources {
             sources.push(Box::new(JiraSource::new(client, [jira.board.clone()])));
         }
         if let Some(slack) = &config.slack {
-            let client = SlackClient::builder()
-                .http_client(http.clone())
-                .token(slack.token.clone())
+            let client = SlackClient::builder(http.clone(), slack.token.clone())
                 .build()
                 .map_err(connector("slack"))?;
             let channels = slack.channels.iter().map(|id| ChatChannel {
