@@ -36,6 +36,15 @@ pub enum Error {
         /// Why, and what to do instead.
         reason: String,
     },
+    /// A listing did not end: the provider sent a next cursor or link it had already sent,
+    /// or more pages than any real listing has.
+    #[error("pagination did not end after {pages} pages: {reason}")]
+    PaginationLoop {
+        /// Pages read before the listing was stopped.
+        pages: usize,
+        /// What showed the loop.
+        reason: &'static str,
+    },
 }
 
 impl Error {

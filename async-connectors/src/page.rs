@@ -1,8 +1,15 @@
 //! The one pagination shape shared by every provider.
 
+use std::collections::HashSet;
+
 use futures::Stream;
 
 use crate::error::Error;
+
+/// The most pages one listing may take. Real listings in this SDK stay far below it
+/// (100 000 pages of 100 items is ten million records); a provider that never ends is cut
+/// off here instead of exhausting memory.
+pub const MAX_PAGES: usize = 100_000;
 
 /// One page of a listing: its items and where the next page is.
 ///
@@ -20,7 +27,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Turns a page fetcher into a stream of items that stops on the provider's end signal.
     ///
-    /// `fetch` receives `None` for the first page, then each page's `next` value.
+    /// `fetch` receives `None` for the first page, then each page's `next` value. A next
+    /// value the provider already sent in this listing, or a listing longer than
+    /// [`MAX_PAGES`], ends the stream with [`Error::PaginationLoop`] instead of looping.
     pub fn into_stream<F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>>
     where
         F: FnMut(Option<String>) -> Fut,
@@ -30,6 +39,8 @@ impl<T> Page<T> {
             fetch: F,
             buffered: std::vec::IntoIter<T>,
             next: Option<String>,
+            seen: HashSet<String>,
+            pages: usize,
             started: bool,
             done: bool,
         }
@@ -38,9 +49,26 @@ impl<T> Page<T> {
             fetch,
             buffered: Vec::new().into_iter(),
             next: None,
+            seen: HashSet::new(),
+            pages: 0,
             started: false,
             done: false,
         };
+        impl<F, T> State<F, T> {
+            /// Records the next cursor and says why the listing must stop, if it must.
+            fn loop_reason(&mut self) -> Option<&'static str> {
+                if self.pages >= MAX_PAGES {
+                    return Some("the listing exceeded the page limit");
+                }
+                match &self.next {
+                    Some(next) if !self.seen.insert(next.clone()) => {
+                        Some("the provider sent a next cursor it had already sent")
+                    }
+                    _ => None,
+                }
+            }
+        }
+
         futures::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffered.next() {
@@ -49,7 +77,13 @@ impl<T> Page<T> {
                 if state.done || (state.started && state.next.is_none()) {
                     return None;
                 }
+                if let Some(reason) = state.loop_reason() {
+                    state.done = true;
+                    let pages = state.pages;
+                    return Some((Err(Error::PaginationLoop { pages, reason }), state));
+                }
                 state.started = true;
+                state.pages += 1;
                 match (state.fetch)(state.next.take()).await {
                     Ok(page) => {
                         state.next = page.next;
@@ -92,5 +126,26 @@ mod tests {
 
         let items: Vec<i32> = pages.try_collect().await.expect("pages load");
         assert_eq!(items, vec![1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn stream_stops_on_repeated_cursor() {
+        // The cursors cycle a -> b -> a, as a misbehaving provider might.
+        let pages = Page::into_stream(|cursor: Option<String>| async move {
+            let next = match cursor.as_deref() {
+                None | Some("b") => "a",
+                _ => "b",
+            };
+            Ok(Page {
+                items: vec![1],
+                next: Some(next.to_owned()),
+            })
+        });
+
+        let result: Result<Vec<i32>, Error> = pages.try_collect().await;
+        match result {
+            Err(Error::PaginationLoop { pages, .. }) => assert_eq!(pages, 3),
+            other => panic!("expected a pagination loop error, got {other:?}"),
+        }
     }
 }

@@ -190,3 +190,28 @@ fn error_converts_into_crate_error() {
     assert!(matches!(crate_error, async_core::Error::Identity(_)));
     assert!(!crate_error.is_retryable());
 }
+
+#[test]
+fn repeated_team_member_is_rejected() {
+    let text = r#"
+        [[person]]
+        id = "ana"
+        name = "Ana"
+
+        [[team]]
+        id = "solo"
+        name = "Solo"
+        members = ["ana", " ana", "ana "]
+    "#;
+
+    let error = IdentityConfig::from_toml_str(text).expect_err("a repeated member");
+
+    assert!(
+        matches!(error, IdentityError::RepeatedTeamMember { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("lists `ana` twice as a member"),
+        "{error}"
+    );
+}

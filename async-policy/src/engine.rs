@@ -202,7 +202,12 @@ impl RulesEngine {
                 ),
             );
         }
-        let size = team.members.len();
+        // Distinct people, so a team listing one person three times is still one person.
+        let size = team
+            .members
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         if size < self.min_group_size {
             return deny(
                 RuleId::TeamAggregate,

@@ -174,3 +174,28 @@ fn setting_change_takes_effect_at_once() {
 
     assert!(!engine.decide(&request).is_allowed());
 }
+
+#[test]
+fn repeated_members_count_once_for_minimum() {
+    let team = async_core::model::Team {
+        id: "solo".into(),
+        name: "Solo".to_owned(),
+        members: vec!["ana".into(), "ana".into(), "ana".into(), "mia".into()],
+        managers: Vec::new(),
+    };
+    let engine = async_policy::RulesEngine::new(
+        async_policy::Organization::new(vec![team]),
+        VisibilitySettings::new(),
+    );
+    let request = AccessRequest::team_aggregate(
+        "mia",
+        "solo",
+        DataCategory::MeetingMetrics,
+        Purpose::Standup,
+    );
+
+    let decision = engine.decide(&request);
+
+    assert!(!decision.is_allowed(), "{decision}");
+    assert!(decision.reason().contains("has 2 members"), "{decision}");
+}

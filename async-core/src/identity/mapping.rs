@@ -167,6 +167,15 @@ impl IdentityConfig {
                         line: line_of(&team.id, unknown),
                     });
                 }
+                let mut listed = BTreeSet::new();
+                if let Some(repeated) = ids.iter().find(|id| !listed.insert(*id)) {
+                    return Err(IdentityError::RepeatedTeamMember {
+                        team: team.id.clone(),
+                        person: repeated.clone(),
+                        role,
+                        line: line_of(&team.id, repeated),
+                    });
+                }
             }
         }
         Ok(())

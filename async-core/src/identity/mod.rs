@@ -98,6 +98,22 @@ pub enum IdentityError {
         /// The 1-based line, when known.
         line: Option<usize>,
     },
+    /// A team lists the same person twice under one role, which would inflate its size for
+    /// the minimum group size of aggregates.
+    #[error(
+        "team `{team}` lists `{person}` twice as a {role}{}: list each person once",
+        location(*.line, None)
+    )]
+    RepeatedTeamMember {
+        /// The team.
+        team: TeamId,
+        /// The repeated person id.
+        person: PersonId,
+        /// Whether the id was repeated among members or managers.
+        role: TeamRole,
+        /// The 1-based line, when known.
+        line: Option<usize>,
+    },
     /// An account entry is not of the form `provider:account_id`.
     #[error(
         "invalid account `{value}` for person `{person}`{}: expected `provider:account_id` with provider one of {}",
@@ -132,6 +148,7 @@ impl IdentityError {
             | IdentityError::DuplicatePerson { line, .. }
             | IdentityError::DuplicateTeam { line, .. }
             | IdentityError::UnknownPerson { line, .. }
+            | IdentityError::RepeatedTeamMember { line, .. }
             | IdentityError::InvalidAccount { line, .. }
             | IdentityError::InvalidEmail { line, .. } => *line,
         }
