@@ -197,7 +197,7 @@ async fn truncated_changelog_is_fetched() {
         estimation_field: Some("customfield_10016"),
         site: client.site_url(),
     };
-    let item = to_work_item(&issue, &context);
+    let item = to_work_item(&issue, &context).expect("the issue has both times");
     let statuses: Vec<(Option<&str>, &str)> = item
         .status_history
         .iter()

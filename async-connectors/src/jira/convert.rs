@@ -35,8 +35,13 @@ pub struct ConversionContext<'a> {
 /// `status`. Changes to the flag, assignee, sprint and estimate fields go into `changes`.
 /// Assignee and sprint changes keep the raw values (account ids, sprint ids), and the
 /// others the values shown to people.
-pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> WorkItem {
+///
+/// Returns `None` when the issue has no `created` or no `updated` time, which happens
+/// when the request's `fields` did not name them: a work item needs both.
+pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> Option<WorkItem> {
     let fields = &issue.fields;
+    let created_at = fields.created?;
+    let updated_at = fields.updated?;
     let mut histories: Vec<&History> = issue
         .changelog
         .iter()
@@ -45,7 +50,7 @@ pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> WorkItem 
     histories.sort_by_key(|history| history.created);
 
     let (status, status_category) = status_of(fields.status.as_ref());
-    WorkItem {
+    Some(WorkItem {
         id: WorkItemId::new(issue.id.clone()),
         key: WorkItemKey::new(issue.key.clone()),
         project_key: project_key(issue),
@@ -66,8 +71,8 @@ pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> WorkItem 
         status_category,
         assignee: fields.assignee.as_ref().and_then(account_key),
         reporter: fields.reporter.as_ref().and_then(account_key),
-        created_at: fields.created,
-        updated_at: fields.updated,
+        created_at,
+        updated_at,
         resolved_at: fields.resolutiondate,
         due_date: fields.duedate,
         estimate: context
@@ -90,7 +95,7 @@ pub fn to_work_item(issue: &Issue, context: &ConversionContext<'_>) -> WorkItem 
             .as_ref()
             .map(|parent| WorkItemKey::new(parent.key.clone())),
         labels: fields.labels.clone(),
-    }
+    })
 }
 
 /// Returns every account an issue mentions: assignee, reporter, creator and changelog

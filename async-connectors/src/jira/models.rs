@@ -51,12 +51,12 @@ pub struct IssueFields {
     /// The creator.
     #[serde(default)]
     pub creator: Option<User>,
-    /// When the issue was created.
-    #[serde(deserialize_with = "time::timestamp")]
-    pub created: DateTime<Utc>,
-    /// When the issue last changed.
-    #[serde(deserialize_with = "time::timestamp")]
-    pub updated: DateTime<Utc>,
+    /// When the issue was created; absent when the request's `fields` did not name it.
+    #[serde(default, deserialize_with = "time::optional_timestamp")]
+    pub created: Option<DateTime<Utc>>,
+    /// When the issue last changed; absent when the request's `fields` did not name it.
+    #[serde(default, deserialize_with = "time::optional_timestamp")]
+    pub updated: Option<DateTime<Utc>>,
     /// When the issue was resolved; `null` until then.
     #[serde(default, deserialize_with = "time::optional_timestamp")]
     pub resolutiondate: Option<DateTime<Utc>>,

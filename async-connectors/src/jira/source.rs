@@ -172,16 +172,25 @@ impl JiraSource {
             if collected.work_items.contains_key(&issue.key) {
                 continue;
             }
-            if updated_in.is_some_and(|window| issue.fields.updated < window.start) {
+            let updated = issue.fields.updated;
+            if updated_in.is_some_and(|window| updated.is_some_and(|at| at < window.start)) {
                 continue;
             }
             self.client.complete_changelog(&mut issue).await?;
+            // Every request names `created` and `updated`, so a missing one is Jira's
+            // anomaly: the issue is skipped rather than given an invented time.
+            let Some(work_item) = to_work_item(&issue, context) else {
+                tracing::warn!(
+                    target: "async_connectors::jira",
+                    issue = %issue.key,
+                    "skipped an issue without created or updated time"
+                );
+                continue;
+            };
             for account in accounts_of(&issue) {
                 collected.add_account(account);
             }
-            collected
-                .work_items
-                .insert(issue.key.clone(), to_work_item(&issue, context));
+            collected.work_items.insert(issue.key.clone(), work_item);
         }
         Ok(())
     }

@@ -75,23 +75,54 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, TimeParseError> {
         .map_err(|_| TimeParseError::new("date", text, "a date like 2024-01-31"))
 }
 
-/// Deserializes a required Jira timestamp string.
+/// A timestamp as it appears in a response: Jira's string, or a number of milliseconds
+/// since 1970.
+// NOTE: Jira Cloud sends strings. Numbers appear only in Atlassian's documentation
+// examples (`"updated": 1`); reading them as epoch milliseconds is an assumption.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawTimestamp {
+    Text(String),
+    Millis(i64),
+}
+
+impl RawTimestamp {
+    /// Converts the value, or returns `None` for an empty string.
+    fn parse(self) -> Result<Option<DateTime<Utc>>, TimeParseError> {
+        match self {
+            Self::Text(text) if text.trim().is_empty() => Ok(None),
+            Self::Text(text) => parse_timestamp(&text).map(Some),
+            Self::Millis(millis) => DateTime::from_timestamp_millis(millis)
+                .map(Some)
+                .ok_or_else(|| {
+                    TimeParseError::new(
+                        "timestamp",
+                        &millis.to_string(),
+                        "milliseconds since 1970 within chrono's range",
+                    )
+                }),
+        }
+    }
+}
+
+/// Deserializes a required Jira timestamp.
 pub(crate) fn timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<DateTime<Utc>, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    parse_timestamp(&text).map_err(serde::de::Error::custom)
+    RawTimestamp::deserialize(deserializer)?
+        .parse()
+        .map_err(serde::de::Error::custom)?
+        .ok_or_else(|| serde::de::Error::custom("the timestamp is an empty string"))
 }
 
-/// Deserializes a nullable Jira timestamp; an empty string counts as absent.
+/// Deserializes an optional Jira timestamp. `null`, an empty string and an absent field
+/// (with `#[serde(default)]`) all count as absent.
 pub(crate) fn optional_timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match Option::<String>::deserialize(deserializer)? {
-        Some(text) if !text.trim().is_empty() => parse_timestamp(&text)
-            .map(Some)
-            .map_err(serde::de::Error::custom),
-        _ => Ok(None),
+    match Option::<RawTimestamp>::deserialize(deserializer)? {
+        Some(raw) => raw.parse().map_err(serde::de::Error::custom),
+        None => Ok(None),
     }
 }
 
@@ -122,6 +153,40 @@ mod tests {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
             .single()
             .expect("valid instant")
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Times {
+        #[serde(deserialize_with = "timestamp")]
+        required: DateTime<Utc>,
+        #[serde(default, deserialize_with = "optional_timestamp")]
+        optional: Option<DateTime<Utc>>,
+    }
+
+    #[test]
+    fn numeric_timestamps_are_milliseconds() {
+        let json = r#"{"required": 1700000000123, "optional": 1}"#;
+
+        let times: Times = serde_json::from_str(json).expect("numbers parse");
+
+        assert_eq!(times.required.timestamp_millis(), 1_700_000_000_123);
+        assert_eq!(times.optional.map(|at| at.timestamp_millis()), Some(1));
+    }
+
+    #[test]
+    fn empty_or_absent_timestamps() {
+        let absent: Times = serde_json::from_str(r#"{"required": "2024-01-02T03:04:05.000+0000"}"#)
+            .expect("absent optional parses");
+        let empty: Times =
+            serde_json::from_str(r#"{"required": "2024-01-02T03:04:05Z", "optional": ""}"#)
+                .expect("empty optional parses");
+        let required_empty = serde_json::from_str::<Times>(r#"{"required": ""}"#);
+        let wrong_type = serde_json::from_str::<Times>(r#"{"required": true}"#);
+
+        assert_eq!(absent.optional, None);
+        assert_eq!(empty.optional, None);
+        assert!(required_empty.is_err());
+        assert!(wrong_type.is_err());
     }
 
     #[test]
