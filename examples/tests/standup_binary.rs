@@ -220,3 +220,39 @@ fn live_names_each_missing_variable() {
     assert!(stderr.contains("ASYNC_IDENTITIES"), "{stderr}");
     assert!(!stderr.contains("ghp_example"), "{stderr}");
 }
+
+#[test]
+fn live_rejects_jira_site_off_atlassian() {
+    let env = [
+        ("JIRA_SITE", "https://user:hunter2@jira.attacker.example"),
+        ("JIRA_EMAIL", "dana@acme.example"),
+        ("JIRA_API_TOKEN", "atl-secret"),
+        ("ASYNC_JIRA_BOARD", "31"),
+        ("ASYNC_IDENTITIES", "demo/identities.toml"),
+    ];
+    let output = standup(&["--live", "--as", "dana"], &env);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("JIRA_SITE"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(!stderr.contains("atl-secret"), "{stderr}");
+    assert!(!stderr.contains("sync:"), "{stderr}");
+}
+
+#[test]
+fn visibility_for_unknown_person_is_rejected() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("visibility.toml");
+    let settings = "[[setting]]\nperson = \"leo\"\ncategory = \"chat\"\nvisibility = \"only_me\"\n";
+    std::fs::write(&path, settings).expect("settings written");
+
+    let output = standup(&["--visibility", path.to_str().expect("utf-8 path")], &[]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("person `leo` is not in the identity mapping"),
+        "{stderr}"
+    );
+}

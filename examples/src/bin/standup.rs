@@ -116,7 +116,7 @@ async fn run(args: Args) -> Result<(), JobError> {
     let identities = read_identities(&workspace.identities)?;
     let viewer = choose_viewer(workspace.viewer.as_deref(), &identities)?;
     let settings = match &workspace.visibility {
-        Some(path) => load_visibility(path)?,
+        Some(path) => load_visibility(path, &identities)?,
         None => VisibilitySettings::default(),
     };
     let temporary = tempfile::tempdir().map_err(|source| JobError::Read {
@@ -205,26 +205,23 @@ async fn demo_workspace(args: &Args) -> Result<Workspace, JobError> {
 
 fn live_workspace(args: &Args) -> Result<Workspace, JobError> {
     let variables: BTreeMap<String, String> = std::env::vars().collect();
-    let mut missing = Vec::new();
-    let identities = variables.get("ASYNC_IDENTITIES").map(PathBuf::from);
-    if identities.is_none() {
-        missing.push("ASYNC_IDENTITIES");
-    }
-    let config = match LiveConfig::from_variables(&variables) {
-        Ok(config) if missing.is_empty() => config,
-        Ok(_) => {
+    let identities = variables
+        .get("ASYNC_IDENTITIES")
+        .filter(|path| !path.trim().is_empty())
+        .map(PathBuf::from);
+    let config = match (LiveConfig::from_variables(&variables), &identities) {
+        (Ok(config), Some(_)) => config,
+        (Ok(_), None) => {
+            return Err(JobError::Config(
+                "--live needs ASYNC_IDENTITIES, the identity mapping file".to_owned(),
+            ));
+        }
+        (Err(JobError::Config(message)), None) => {
             return Err(JobError::Config(format!(
-                "--live needs these environment variables: {}",
-                missing.join(", ")
+                "{message}; it also needs ASYNC_IDENTITIES, the identity mapping file"
             )));
         }
-        Err(JobError::Config(message)) if !missing.is_empty() => {
-            return Err(JobError::Config(format!(
-                "{message}, {}",
-                missing.join(", ")
-            )));
-        }
-        Err(error) => return Err(error),
+        (Err(error), _) => return Err(error),
     };
     let now = Utc::now();
     Ok(Workspace {

@@ -18,9 +18,9 @@ pub enum JobError {
         #[source]
         source: std::io::Error,
     },
-    /// The store contains values sealed under another key.
+    /// The store contains values that do not open with the key.
     #[error(
-        "the store at {path} was sealed with another key; set ASYNC_STORE_KEY to the key used before, or pass a new --store path"
+        "the store at {path} does not open with this key: it was sealed with another key or altered; set ASYNC_STORE_KEY to the key used before, or pass a new --store path"
     )]
     ForeignStore {
         /// The store file.

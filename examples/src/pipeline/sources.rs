@@ -233,24 +233,24 @@ impl LiveConfig {
             wanted(&SLACK_VARIABLES),
             wanted(&JIRA_VARIABLES),
         );
-        if !use_github && !use_slack && !use_jira && missing.is_empty() {
-            missing.extend(
-                GITHUB_VARIABLES
-                    .iter()
-                    .chain(&SLACK_VARIABLES)
-                    .chain(&JIRA_VARIABLES),
-            );
-        }
         if !missing.is_empty() {
             return Err(JobError::Config(format!(
                 "--live needs these environment variables: {}",
                 missing.join(", ")
             )));
         }
+        if !use_github && !use_slack && !use_jira {
+            return Err(JobError::Config(format!(
+                "--live needs at least one provider: set {}, or {}, or {}",
+                GITHUB_VARIABLES.join(" and "),
+                SLACK_VARIABLES.join(" and "),
+                JIRA_VARIABLES.join(", ")
+            )));
+        }
 
         let value = |name: &str| get(name).unwrap_or_default().to_owned();
         let secret = |name: &str| SecretString::from(value(name));
-        let list = |name: &str| split_list(&value(name));
+        let list = |name: &str| non_empty_list(name, &value(name));
         let jira = match use_jira {
             true => Some(jira_config(
                 value("JIRA_SITE"),
@@ -260,19 +260,31 @@ impl LiveConfig {
             )?),
             false => None,
         };
-        Ok(Self {
-            github: use_github.then(|| GitHubConfig {
+        let github = match use_github {
+            true => Some(GitHubConfig {
                 token: secret("GITHUB_TOKEN"),
-                repositories: list("ASYNC_GITHUB_REPOS"),
+                repositories: list("ASYNC_GITHUB_REPOS")?,
             }),
-            slack: use_slack.then(|| SlackConfig {
+            false => None,
+        };
+        let slack = match use_slack {
+            true => Some(SlackConfig {
                 token: secret("SLACK_BOT_TOKEN"),
-                channels: list("ASYNC_SLACK_CHANNELS"),
+                channels: list("ASYNC_SLACK_CHANNELS")?,
             }),
+            false => None,
+        };
+        Ok(Self {
+            github,
+            slack,
             jira,
         })
     }
 }
+
+/// The only hosts a Jira site may have: Atlassian Cloud sites. Adding any other host to
+/// the egress allowlist would send the Jira credentials there.
+const JIRA_SITE_SUFFIX: &str = ".atlassian.net";
 
 fn jira_config(
     site: String,
@@ -280,26 +292,50 @@ fn jira_config(
     api_token: SecretString,
     board: String,
 ) -> Result<JiraConfig, JobError> {
-    let url = Url::parse(&site).map_err(|error| {
+    let invalid = |problem: &str| {
         JobError::Config(format!(
-            "JIRA_SITE `{site}` is not a URL ({error}); use https://YOUR-SITE.atlassian.net"
+            "JIRA_SITE {problem}; use https://YOUR-SITE{JIRA_SITE_SUFFIX}"
         ))
-    })?;
-    let site_host = url
-        .host_str()
-        .ok_or_else(|| {
-            JobError::Config(format!(
-                "JIRA_SITE `{site}` has no host; use https://YOUR-SITE.atlassian.net"
-            ))
-        })?
-        .to_owned();
+    };
+    let url = Url::parse(&site).map_err(|_| invalid("is not a URL"))?;
+    if url.scheme() != "https" || !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "must be an https URL without a user name or password",
+        ));
+    }
+    let site_host = match url.host() {
+        Some(url::Host::Domain(host)) => host.trim_end_matches('.').to_ascii_lowercase(),
+        _ => return Err(invalid("must name a host")),
+    };
+    let label = site_host.strip_suffix(JIRA_SITE_SUFFIX).unwrap_or_default();
+    if label.is_empty() || label.contains('.') {
+        return Err(invalid(&format!(
+            "host `{site_host}` is not an Atlassian Cloud site"
+        )));
+    }
+    if board.parse::<u64>().is_err() {
+        return Err(JobError::Config(format!(
+            "ASYNC_JIRA_BOARD `{board}` is not a board id; use the number in the board's URL"
+        )));
+    }
     Ok(JiraConfig {
-        site,
+        site: format!("https://{site_host}"),
         site_host,
         email,
         api_token,
         board,
     })
+}
+
+/// Splits a comma-separated variable, which must name at least one item.
+fn non_empty_list(name: &str, value: &str) -> Result<Vec<String>, JobError> {
+    let items = split_list(value);
+    if items.is_empty() {
+        return Err(JobError::Config(format!(
+            "{name} lists nothing; give a comma-separated list"
+        )));
+    }
+    Ok(items)
 }
 
 fn split_list(value: &str) -> Vec<String> {

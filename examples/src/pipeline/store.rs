@@ -4,7 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_core::ids::TenantId;
-use async_core::store::{EncryptedStore, Keyring, RecordStore, SqliteStore};
+use async_core::store::{
+    EncryptedStore, KeyValueStore, Keyring, Namespace, RECORDS_COLLECTION, RecordStore, SqliteStore,
+};
 
 use super::JobError;
 
@@ -25,8 +27,9 @@ pub enum KeySource {
 ///
 /// # Errors
 ///
-/// Returns [`JobError::Config`] when the key is not valid base64 of 32 bytes, and
-/// [`JobError::Core`] when the file cannot be opened.
+/// Returns [`JobError::Config`] when the key is not valid base64 of 32 bytes,
+/// [`JobError::Core`] when the file cannot be opened, and [`JobError::ForeignStore`] when
+/// records already in the file do not open with the key, before anything is written.
 pub async fn open_records(
     path: &Path,
     key_base64: Option<&str>,
@@ -43,5 +46,14 @@ pub async fn open_records(
     };
     let sqlite = SqliteStore::open(path).await?;
     let encrypted = Arc::new(EncryptedStore::new(sqlite, keyring));
+
+    // Reading one stored record proves the key before the sync overwrites anything.
+    let namespace = Namespace::new(tenant.clone(), RECORDS_COLLECTION);
+    if let Err(error) = encrypted.scan_prefix(&namespace, "", None, 1).await {
+        return Err(JobError::ForeignStore {
+            path: path.to_owned(),
+            source: error,
+        });
+    }
     Ok((RecordStore::new(encrypted, tenant), source))
 }
