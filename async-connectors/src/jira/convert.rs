@@ -334,6 +334,31 @@ mod tests {
     }
 
     #[test]
+    fn work_item_needs_both_times() {
+        let catalog = FieldCatalog::default();
+        let context = ConversionContext {
+            fields: &catalog,
+            estimation_field: None,
+            site: None,
+        };
+        let issue = |fields: serde_json::Value| -> Issue {
+            serde_json::from_value(json!({"id": "10002", "key": "PAY-7", "fields": fields}))
+                .expect("issue parses")
+        };
+        let created = "2026-03-02T09:00:00.000+0000";
+        let updated = "2026-03-03T09:00:00.000+0000";
+
+        let both = issue(json!({"created": created, "updated": updated}));
+        let no_created = issue(json!({"updated": updated}));
+        let no_updated = issue(json!({"created": created, "updated": null}));
+
+        let item = to_work_item(&both, &context).expect("both times set");
+        assert_eq!(item.created_at.to_rfc3339(), "2026-03-02T09:00:00+00:00");
+        assert!(to_work_item(&no_created, &context).is_none());
+        assert!(to_work_item(&no_updated, &context).is_none());
+    }
+
+    #[test]
     fn user_without_account_id_is_skipped() {
         let user: User =
             serde_json::from_value(json!({"accountId": "", "displayName": "x"})).expect("parses");
