@@ -330,8 +330,8 @@ async fn rotation_keeps_every_value() {
         for index in 0..300u32 {
             let key = format!("item/{index:04}");
             let value = format!("{collection} value {index}").into_bytes();
-            old.put(&ns, &key, value.clone()).await.expect("put");
-            expected.push((ns.clone(), key, value));
+            let version = old.put(&ns, &key, value.clone()).await.expect("put");
+            expected.push((ns.clone(), key, value, version));
         }
     }
     let untouched = Namespace::new(TenantId::new("globex"), "tokens");
@@ -349,14 +349,14 @@ async fn rotation_keeps_every_value() {
     assert_eq!(report.already_current, 0);
     assert!(report.is_complete());
     let only_new = EncryptedStore::new(Arc::clone(&inner), Keyring::new(2, key_from(2)));
-    for (ns, key, value) in &expected {
+    for (ns, key, value, version) in &expected {
         let stored = only_new
             .get(ns, key)
             .await
             .expect("opens under key 2")
             .expect("present");
         assert_eq!(&stored.value, value);
-        assert_eq!(stored.version, Version(2));
+        assert!(stored.version > *version, "{key} was written again");
     }
     let other = inner
         .get(&untouched, "k")
@@ -415,6 +415,22 @@ async fn rotation_skips_unreadable_values() {
 struct RacingStore {
     inner: MemoryStore,
     raced: AtomicBool,
+    /// Whether the other writer deletes the key before writing it again.
+    delete_first: bool,
+    /// The version the other writer stored.
+    raced_version: std::sync::Mutex<Option<Version>>,
+}
+
+impl RacingStore {
+    /// Creates a store whose race is off until `raced` is set to false.
+    fn new(delete_first: bool) -> Self {
+        Self {
+            inner: MemoryStore::new(),
+            raced: AtomicBool::new(true),
+            delete_first,
+            raced_version: std::sync::Mutex::default(),
+        }
+    }
 }
 
 #[async_trait]
@@ -446,7 +462,11 @@ impl KeyValueStore for RacingStore {
                 .get(namespace, key)
                 .await?
                 .expect("rotated key exists");
-            self.inner.put(namespace, key, current.value).await?;
+            if self.delete_first {
+                self.inner.delete(namespace, key).await?;
+            }
+            let version = self.inner.put(namespace, key, current.value).await?;
+            *self.raced_version.lock().expect("unpoisoned") = Some(version);
         }
         self.inner
             .put_if_version(namespace, key, value, expected)
@@ -470,12 +490,10 @@ impl KeyValueStore for RacingStore {
     }
 }
 
-#[tokio::test]
-async fn rotation_never_overwrites_concurrent_write() {
-    let inner = Arc::new(RacingStore {
-        inner: MemoryStore::new(),
-        raced: AtomicBool::new(true),
-    });
+/// Rotates `a` and `b` while another writer rewrites `a` (after deleting it when
+/// `delete_first`) and checks that the rotation leaves the other writer's value.
+async fn check_rotation_keeps_racing_write(delete_first: bool) {
+    let inner = Arc::new(RacingStore::new(delete_first));
     let old = EncryptedStore::new(Arc::clone(&inner), Keyring::new(1, key_from(1)));
     old.put(&tokens(), "a", b"first".to_vec())
         .await
@@ -490,6 +508,11 @@ async fn rotation_never_overwrites_concurrent_write() {
         .expect("new id");
     let new = EncryptedStore::new(Arc::clone(&inner), keyring);
     let report = new.rotate(&tokens()).await.expect("rotation");
+    let raced_version = inner
+        .raced_version
+        .lock()
+        .expect("unpoisoned")
+        .expect("the racing write ran");
 
     assert_eq!(report.resealed, 1);
     assert_eq!(report.changed_concurrently, [(tokens(), "a".to_owned())]);
@@ -499,7 +522,17 @@ async fn rotation_never_overwrites_concurrent_write() {
         .expect("opens")
         .expect("present");
     assert_eq!(a.value, b"first");
-    assert_eq!(a.version, Version(2), "the concurrent write stays");
+    assert_eq!(a.version, raced_version, "the concurrent write stays");
+    let sealed_a = inner
+        .get(&tokens(), "a")
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(
+        sealed_a.value[2..HEADER_LEN],
+        1u32.to_be_bytes(),
+        "still sealed by the other writer's key"
+    );
     let b = new
         .get(&tokens(), "b")
         .await
@@ -509,14 +542,18 @@ async fn rotation_never_overwrites_concurrent_write() {
 }
 
 #[tokio::test]
+async fn rotation_never_overwrites_concurrent_write() {
+    check_rotation_keeps_racing_write(false).await;
+}
+
+#[tokio::test]
+async fn rotation_never_overwrites_rewrite_after_delete() {
+    check_rotation_keeps_racing_write(true).await;
+}
+
+#[tokio::test]
 async fn rotate_tenant_needs_collection_listing() {
-    let store = EncryptedStore::new(
-        RacingStore {
-            inner: MemoryStore::new(),
-            raced: AtomicBool::new(true),
-        },
-        Keyring::generate(),
-    );
+    let store = EncryptedStore::new(RacingStore::new(false), Keyring::generate());
 
     let error = store
         .rotate_tenant(&TenantId::new("acme"))
@@ -631,8 +668,13 @@ async fn counter_writes_once_per_block() {
 
     let meta = Namespace::new(TenantId::new(META_TENANT), "seal_counters");
     let counter = inner.get(&meta, "1").await.expect("get").expect("present");
-    assert_eq!(counter.version, Version(2), "two blocks of 1024 reserved");
-    assert_eq!(counter.value, 2048u64.to_be_bytes());
+    // Each counter write reserves one block, so 2048 means exactly two writes. The
+    // version cannot count them, because the data writes advance the same sequence.
+    assert_eq!(
+        counter.value,
+        2048u64.to_be_bytes(),
+        "two blocks of 1024 reserved"
+    );
 }
 
 #[test]

@@ -114,7 +114,7 @@ async fn newer_schema_is_rejected() {
         error,
         Error::Storage(StorageError::UnsupportedSchema {
             found: 99,
-            supported: 1,
+            supported: 2,
             ..
         })
     ));
@@ -201,4 +201,98 @@ async fn two_connections_share_one_file() {
         .expect("get")
         .expect("present");
     assert_eq!(stored.value, b"from second");
+}
+
+#[tokio::test]
+async fn version_sequence_survives_reopen() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("store.db");
+    let store = SqliteStore::open(&path).await.expect("opens");
+    let old = store
+        .put(&namespace(), "k", b"before".to_vec())
+        .await
+        .expect("put");
+    assert!(store.delete(&namespace(), "k").await.expect("delete"));
+    drop(store);
+
+    let reopened = SqliteStore::open(&path).await.expect("reopens");
+    let new = reopened
+        .put(&namespace(), "k", b"after".to_vec())
+        .await
+        .expect("put");
+    let stale = reopened
+        .put_if_version(&namespace(), "k", b"stale".to_vec(), Some(old))
+        .await;
+
+    assert!(new > old, "{new:?} follows {old:?}");
+    assert!(matches!(stale, Err(Error::Storage(ref error)) if error.is_version_conflict()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_share_version_sequence() {
+    let file = file_store().await;
+    let path = file.store.path().expect("file store").to_path_buf();
+    let other = SqliteStore::open(&path).await.expect("second connection");
+
+    let mut versions = Vec::new();
+    for index in 0..4 {
+        let writer = if index % 2 == 0 { &file.store } else { &other };
+        let version = writer
+            .put(&namespace(), &format!("k{index}"), Vec::new())
+            .await
+            .expect("put");
+        versions.push(version);
+    }
+
+    assert!(
+        versions.windows(2).all(|pair| pair[0] < pair[1]),
+        "{versions:?} strictly increase"
+    );
+}
+
+#[tokio::test]
+async fn schema_one_database_is_upgraded() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("old.db");
+    let connection = rusqlite::Connection::open(&path).expect("opens");
+    connection
+        .execute_batch(
+            "CREATE TABLE kv (
+                tenant TEXT NOT NULL, collection TEXT NOT NULL, key TEXT NOT NULL,
+                value BLOB NOT NULL, version INTEGER NOT NULL,
+                PRIMARY KEY (tenant, collection, key)
+            ) WITHOUT ROWID;
+            INSERT INTO kv VALUES ('acme', 'notes', 'kept', x'6b', 7);
+            PRAGMA user_version = 1;",
+        )
+        .expect("schema 1");
+    drop(connection);
+
+    let store = SqliteStore::open(&path).await.expect("upgrades");
+    let kept = store
+        .get(&namespace(), "kept")
+        .await
+        .expect("get")
+        .expect("present");
+    let created = store
+        .put(&namespace(), "new", Vec::new())
+        .await
+        .expect("put");
+    let replaced = store
+        .put_if_version(&namespace(), "kept", b"k2".to_vec(), Some(Version(7)))
+        .await
+        .expect("version 7 is current");
+
+    assert_eq!(kept.version, Version(7));
+    assert_eq!(
+        created,
+        Version(8),
+        "the sequence starts above stored versions"
+    );
+    assert_eq!(replaced, Version(9));
+    let check = rusqlite::Connection::open(&path).expect("opens");
+    let schema: i64 = check
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("pragma");
+    assert_eq!(schema, 2);
 }

@@ -150,8 +150,9 @@ impl<S: KeyValueStore> CredentialStore<S> {
     ///
     /// # Errors
     ///
-    /// Returns [`StorageError::VersionConflict`] when the tokens changed (or were deleted)
-    /// since they were read at `expected`: another refresh won, so read them again. Also
+    /// Returns [`StorageError::VersionConflict`] when the tokens changed, were deleted, or
+    /// were deleted and stored again since they were read at `expected`: another refresh
+    /// or a reconnection won, so read them again. Also
     /// returns the errors of [`CredentialStore::put`].
     pub async fn replace_if_version(
         &self,

@@ -22,7 +22,8 @@ const ROTATION_PAGE: usize = 256;
 
 /// A [`KeyValueStore`] that seals every value with AES-256-GCM before it reaches `S`.
 ///
-/// Keys, namespaces and versions pass through unchanged; values are stored as envelopes
+/// Keys, namespaces and versions pass through unchanged, so versions follow the wrapped
+/// store's sequence, which seal counter writes also advance. Values are stored as envelopes
 /// (see [`envelope`](super::envelope)) whose associated data binds them to their tenant,
 /// collection and key. Each seal takes a count from a per-key counter persisted in `S`
 /// (see [`SealLimits`]), and sealing stops with
@@ -180,7 +181,8 @@ impl<S: KeyValueStore> EncryptedStore<S> {
     /// Re-seals every value in `namespace` under the active key.
     ///
     /// Each value is written back with a conditional put on the version it was read at,
-    /// so a concurrent write is never overwritten. The report lists such values, and
+    /// so a concurrent write is never overwritten, including a delete followed by a
+    /// rewrite, because a rewritten key never gets back a version it had. The report lists such values, and
     /// values that do not open, which stay untouched. Retired keys stay usable
     /// for reading until removed from the keyring.
     ///

@@ -15,9 +15,9 @@ type Collection = BTreeMap<String, Versioned>;
 
 /// A [`KeyValueStore`] that keeps everything in process memory, ordered by key.
 ///
-/// Nothing survives the process. Versions start at 1 for a new key (including a key
-/// written again after a delete) and grow by one with each write. `Debug` prints only
-/// the number of namespaces, never values.
+/// Nothing survives the process. Every successful write takes the next number of one
+/// counter shared by all namespaces, so versions never repeat for a key, even after a
+/// delete. `Debug` prints only the number of namespaces, never values.
 ///
 /// # Examples
 ///
@@ -38,7 +38,34 @@ type Collection = BTreeMap<String, Versioned>;
 /// ```
 #[derive(Default)]
 pub struct MemoryStore {
-    namespaces: Mutex<BTreeMap<Namespace, Collection>>,
+    state: Mutex<State>,
+}
+
+/// The namespaces and the last version handed out, behind one lock so that a write
+/// takes its version and stores its value in one step.
+#[derive(Default)]
+struct State {
+    namespaces: BTreeMap<Namespace, Collection>,
+    last_version: u64,
+}
+
+impl State {
+    /// Takes the next version of the store-wide sequence.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`StorageError::CorruptMetadata`] when the sequence is exhausted, which
+    /// takes 2^64 writes.
+    fn next_version(&mut self) -> Result<Version, Error> {
+        let next = self.last_version.checked_add(1).ok_or_else(|| {
+            Error::Storage(StorageError::CorruptMetadata {
+                key: "version sequence".to_owned(),
+                reason: "it reached the largest version",
+            })
+        })?;
+        self.last_version = next;
+        Ok(Version(next))
+    }
 }
 
 impl MemoryStore {
@@ -47,33 +74,28 @@ impl MemoryStore {
         Self::default()
     }
 
-    /// Locks the map. A panic while the lock was held cannot leave a half-written entry,
-    /// because every mutation is a single map operation, so a poisoned lock is reused.
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<Namespace, Collection>> {
-        self.namespaces
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// Locks the state. A panic while the lock was held cannot leave a half-written
+    /// entry, because every mutation is a single map operation after the version is
+    /// taken, so a poisoned lock is reused.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemoryStore")
-            .field("namespaces", &self.lock().len())
+            .field("namespaces", &self.lock().namespaces.len())
             .finish()
     }
-}
-
-/// Returns the version that follows `current`.
-fn next_version(current: Option<&Versioned>) -> Version {
-    Version(current.map_or(1, |stored| stored.version.0.saturating_add(1)))
 }
 
 #[async_trait]
 impl KeyValueStore for MemoryStore {
     async fn get(&self, namespace: &Namespace, key: &str) -> Result<Option<Versioned>, Error> {
-        let namespaces = self.lock();
-        Ok(namespaces
+        let state = self.lock();
+        Ok(state
+            .namespaces
             .get(namespace)
             .and_then(|collection| collection.get(key))
             .cloned())
@@ -85,10 +107,10 @@ impl KeyValueStore for MemoryStore {
         key: &str,
         value: Vec<u8>,
     ) -> Result<Version, Error> {
-        let mut namespaces = self.lock();
-        let collection = namespaces.entry(namespace.clone()).or_default();
+        let mut state = self.lock();
+        let version = state.next_version()?;
 
-        let version = next_version(collection.get(key));
+        let collection = state.namespaces.entry(namespace.clone()).or_default();
         collection.insert(key.to_owned(), Versioned { value, version });
         Ok(version)
     }
@@ -100,8 +122,9 @@ impl KeyValueStore for MemoryStore {
         value: Vec<u8>,
         expected: Option<Version>,
     ) -> Result<Version, Error> {
-        let mut namespaces = self.lock();
-        let current = namespaces
+        let mut state = self.lock();
+        let current = state
+            .namespaces
             .get(namespace)
             .and_then(|collection| collection.get(key));
 
@@ -115,21 +138,23 @@ impl KeyValueStore for MemoryStore {
             }));
         }
 
-        let version = next_version(current);
-        let collection = namespaces.entry(namespace.clone()).or_default();
+        let version = state.next_version()?;
+        let collection = state.namespaces.entry(namespace.clone()).or_default();
         collection.insert(key.to_owned(), Versioned { value, version });
         Ok(version)
     }
 
     async fn delete(&self, namespace: &Namespace, key: &str) -> Result<bool, Error> {
-        let mut namespaces = self.lock();
-        let Some(collection) = namespaces.get_mut(namespace) else {
+        let mut state = self.lock();
+        let Some(collection) = state.namespaces.get_mut(namespace) else {
             return Ok(false);
         };
 
+        // The version sequence stays where it is, so a later write of this key gets a
+        // version above every one it had.
         let existed = collection.remove(key).is_some();
         if collection.is_empty() {
-            namespaces.remove(namespace);
+            state.namespaces.remove(namespace);
         }
         Ok(existed)
     }
@@ -144,8 +169,8 @@ impl KeyValueStore for MemoryStore {
         if limit == 0 {
             return Err(Error::Storage(StorageError::InvalidScanLimit));
         }
-        let namespaces = self.lock();
-        let Some(collection) = namespaces.get(namespace) else {
+        let state = self.lock();
+        let Some(collection) = state.namespaces.get(namespace) else {
             return Ok(ScanPage {
                 entries: Vec::new(),
                 next_cursor: None,
@@ -177,8 +202,9 @@ impl KeyValueStore for MemoryStore {
     }
 
     async fn collections(&self, tenant: &TenantId) -> Result<Vec<String>, Error> {
-        let namespaces = self.lock();
-        Ok(namespaces
+        let state = self.lock();
+        Ok(state
+            .namespaces
             .keys()
             .filter(|namespace| namespace.tenant() == tenant)
             .map(|namespace| namespace.collection().to_owned())

@@ -91,7 +91,10 @@ impl Namespace {
     }
 }
 
-/// A value's version, incremented by every successful write of its key.
+/// A value's version: a number the store hands out with each successful write.
+///
+/// Versions of one key strictly increase and never repeat, even across a delete. They
+/// are not consecutive, so they do not count a key's writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Version(pub u64);
 
@@ -116,9 +119,18 @@ pub struct ScanPage {
 /// An asynchronous, object-safe key-value store.
 ///
 /// Implementations keep keys in byte order within a namespace and never mix namespaces.
-/// A new key starts at [`Version(1)`](Version), including a key written again after a
-/// delete, and every write adds one. The conformance tests in this crate's `tests/` run one
-/// suite against every backend.
+/// The conformance tests in this crate's `tests/` run one suite against every backend.
+///
+/// # Versions
+///
+/// Every successful write takes its [`Version`] from one monotonically increasing
+/// sequence per store, shared by all namespaces and kept in the same place as the data,
+/// so every process that shares the backend draws from it. A write's version is higher
+/// than every version the store handed out before, for any key. A key written again
+/// after a delete therefore never gets back a version it had, and a conditional write
+/// that passes a version read before the delete fails with a version conflict
+/// instead of replacing the new value. An OAuth refresh or a key rotation that raced a
+/// delete and a rewrite depends on this. Versions are not consecutive for one key.
 #[async_trait]
 pub trait KeyValueStore: Send + Sync + std::fmt::Debug {
     /// Reads a value.
@@ -128,7 +140,8 @@ pub trait KeyValueStore: Send + Sync + std::fmt::Debug {
     /// Returns [`Error::Storage`] when the backend fails.
     async fn get(&self, namespace: &Namespace, key: &str) -> Result<Option<Versioned>, Error>;
 
-    /// Writes a value unconditionally and returns its new version.
+    /// Writes a value unconditionally and returns its new version, the next number of the
+    /// store's version sequence.
     ///
     /// # Errors
     ///
@@ -137,7 +150,8 @@ pub trait KeyValueStore: Send + Sync + std::fmt::Debug {
     -> Result<Version, Error>;
 
     /// Writes a value only if the key's current version is `expected` (`None`: the key must
-    /// not exist), and returns the new version.
+    /// not exist), and returns the new version, the next number of the store's version
+    /// sequence.
     ///
     /// # Errors
     ///
@@ -152,6 +166,9 @@ pub trait KeyValueStore: Send + Sync + std::fmt::Debug {
     ) -> Result<Version, Error>;
 
     /// Deletes a key and returns whether it existed.
+    ///
+    /// The version sequence does not move back, so a later write of the key gets a
+    /// version above every version the key had.
     ///
     /// # Errors
     ///

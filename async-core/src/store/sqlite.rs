@@ -13,13 +13,19 @@ use crate::error::Error;
 use crate::ids::TenantId;
 
 /// The schema version this release creates and reads, kept in `PRAGMA user_version`.
-const SCHEMA_VERSION: i64 = 1;
+///
+/// Version 2 added the `kv_sequence` table. Opening a version 1 database adds it.
+const SCHEMA_VERSION: i64 = 2;
 
 /// How long a statement waits for another connection's lock before failing as busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Creates the table. `WITHOUT ROWID` stores rows in primary-key order, which is the
+/// Creates the tables. `WITHOUT ROWID` stores rows in primary-key order, which is the
 /// order scans read; the default `BINARY` collation compares keys byte by byte.
+///
+/// `kv_sequence` has one row with the last version handed out to any key. A database
+/// created by schema version 1 kept no such row, so its sequence starts at the highest
+/// version still stored, and `INSERT OR IGNORE` leaves an existing row alone.
 const CREATE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS kv (
     tenant     TEXT    NOT NULL,
@@ -29,7 +35,16 @@ CREATE TABLE IF NOT EXISTS kv (
     version    INTEGER NOT NULL,
     PRIMARY KEY (tenant, collection, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kv_sequence (
+    id           INTEGER PRIMARY KEY CHECK (id = 0),
+    last_version INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO kv_sequence (id, last_version)
+    SELECT 0, COALESCE(MAX(version), 0) FROM kv;
 ";
+
+/// The storage key named in errors about the version sequence.
+const SEQUENCE_KEY: &str = "kv_sequence";
 
 /// A [`KeyValueStore`] in one SQLite database, the SDK's embedded default.
 ///
@@ -38,6 +53,15 @@ CREATE TABLE IF NOT EXISTS kv (
 /// [`spawn_blocking`](tokio::task::spawn_blocking), and the connection's mutex is only
 /// taken inside that blocking task, never across an `.await`. One connection serves all
 /// calls, so calls run one at a time.
+///
+/// Every write takes its version from the one-row table `kv_sequence`, which the same
+/// transaction reads and advances, so versions never repeat for a key, even after a
+/// delete, and connections in other processes draw from the same sequence.
+///
+/// NOTE: a database created by schema version 1 starts its sequence at the highest
+/// version it still stores. A version read before the upgrade from a key that was
+/// deleted before the upgrade can therefore be handed out again, so stop the processes
+/// of the older release before opening its database with this one.
 ///
 /// Values are stored as given; wrap the store in
 /// [`EncryptedStore`](super::EncryptedStore) to seal them.
@@ -194,8 +218,12 @@ fn configure(connection: &Connection) -> Result<(), StoreFailure> {
             supported: SCHEMA_VERSION,
         }));
     }
-    connection.execute_batch(CREATE_SCHEMA)?;
-    connection.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    // One transaction, so a second process opening the file at the same time sees either
+    // no sequence table or a seeded one.
+    let transaction = connection.unchecked_transaction()?;
+    transaction.execute_batch(CREATE_SCHEMA)?;
+    transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    transaction.commit()?;
     Ok(())
 }
 
@@ -223,15 +251,53 @@ fn current_version(
         .map(|version| version.map(version_from_sql))
 }
 
-/// Writes `value` at the version after `current`, inside the caller's transaction.
+/// Takes the next version from `kv_sequence` inside the caller's transaction.
+///
+/// The result also exceeds `current`, the key's stored version, in case a writer of
+/// schema version 1 still running on the file wrote the key without advancing the
+/// sequence.
+fn next_version(
+    transaction: &Transaction<'_>,
+    current: Option<Version>,
+) -> Result<Version, StoreFailure> {
+    let last: Option<i64> = transaction
+        .query_row(
+            "SELECT last_version FROM kv_sequence WHERE id = 0",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(last) = last.filter(|last| *last >= 0) else {
+        return Err(corrupt_sequence("its row is missing or negative"));
+    };
+
+    let floor = last.max(current.map_or(0, version_to_sql));
+    let Some(next) = floor.checked_add(1) else {
+        return Err(corrupt_sequence("it reached the largest version"));
+    };
+    transaction.execute(
+        "UPDATE kv_sequence SET last_version = ?1 WHERE id = 0",
+        [next],
+    )?;
+    Ok(version_from_sql(next))
+}
+
+fn corrupt_sequence(reason: &'static str) -> StoreFailure {
+    StoreFailure::Storage(StorageError::CorruptMetadata {
+        key: SEQUENCE_KEY.to_owned(),
+        reason,
+    })
+}
+
+/// Writes `value` at the next version of the sequence, inside the caller's transaction.
 fn write_next(
     transaction: &Transaction<'_>,
     namespace: &Namespace,
     key: &str,
     value: &[u8],
     current: Option<Version>,
-) -> Result<Version, rusqlite::Error> {
-    let version = Version(current.map_or(1, |version| version.0.saturating_add(1)));
+) -> Result<Version, StoreFailure> {
+    let version = next_version(transaction, current)?;
     transaction.execute(
         "INSERT INTO kv (tenant, collection, key, value, version) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (tenant, collection, key) DO UPDATE
@@ -362,7 +428,10 @@ impl KeyValueStore for SqliteStore {
     ) -> Result<Version, Error> {
         let (namespace, key) = (namespace.clone(), key.to_owned());
         self.with_connection("put", move |connection| {
-            let transaction = connection.transaction()?;
+            // IMMEDIATE takes the write lock before the reads, so the sequence cannot
+            // advance in another connection between the read and the update.
+            let transaction =
+                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let current = current_version(&transaction, &namespace, &key)?;
             let version = write_next(&transaction, &namespace, &key, &value, current)?;
             transaction.commit()?;
@@ -403,6 +472,8 @@ impl KeyValueStore for SqliteStore {
     async fn delete(&self, namespace: &Namespace, key: &str) -> Result<bool, Error> {
         let (namespace, key) = (namespace.clone(), key.to_owned());
         self.with_connection("delete", move |connection| {
+            // The sequence keeps its value, so a later write of this key gets a version
+            // above every one it had.
             let deleted = connection.execute(
                 "DELETE FROM kv WHERE tenant = ?1 AND collection = ?2 AND key = ?3",
                 params![namespace.tenant().as_str(), namespace.collection(), key],

@@ -16,9 +16,16 @@
 //! }
 //! ```
 
+use std::sync::Arc;
+
 use async_core::Error;
 use async_core::ids::TenantId;
-use async_core::store::{KeyValueStore, Namespace, StorageError, Version};
+use async_core::secret::{ExposeSecret, SecretString};
+use async_core::store::{
+    CredentialStore, EncryptedStore, KeyValueStore, Keyring, META_TENANT, Namespace, OAuthTokens,
+    ScanPage, StorageError, Version, Versioned,
+};
+use async_trait::async_trait;
 
 /// Expands to one test per conformance check, each on a store built by `$factory`.
 #[macro_export]
@@ -27,7 +34,10 @@ macro_rules! store_conformance_tests {
         $crate::store_conformance_tests!(@tests $factory;
             get_missing_is_none,
             put_then_get_round_trips,
-            versions_count_writes,
+            versions_increase_per_key,
+            versions_increase_across_keys,
+            rewrite_after_delete_rejects_old_version,
+            credentials_rewritten_after_delete_reject_stale_refresh,
             put_if_absent_creates_once,
             put_if_version_detects_stale,
             delete_reports_existence,
@@ -149,26 +159,185 @@ pub(crate) async fn put_then_get_round_trips(store: &dyn KeyValueStore) {
     );
 }
 
-pub(crate) async fn versions_count_writes(store: &dyn KeyValueStore) {
+pub(crate) async fn versions_increase_per_key(store: &dyn KeyValueStore) {
     let ns = namespace("acme", "notes");
 
-    assert_eq!(
-        store.put(&ns, "k", b"1".to_vec()).await.expect("put"),
-        Version(1)
-    );
-    assert_eq!(
-        store.put(&ns, "k", b"2".to_vec()).await.expect("put"),
-        Version(2)
-    );
+    let first = store.put(&ns, "k", b"1".to_vec()).await.expect("put");
+    let second = store.put(&ns, "k", b"2".to_vec()).await.expect("put");
     let stored = store.get(&ns, "k").await.expect("get").expect("present");
-    assert_eq!(stored.version, Version(2));
+    assert!(second > first, "{second:?} follows {first:?}");
+    assert_eq!(stored.version, second);
     assert_eq!(stored.value, b"2");
 
+    let third = store
+        .put_if_version(&ns, "k", b"3".to_vec(), Some(second))
+        .await
+        .expect("current version");
+    assert!(third > second, "{third:?} follows {second:?}");
+
     assert!(store.delete(&ns, "k").await.expect("delete"));
-    assert_eq!(
-        store.put(&ns, "k", b"3".to_vec()).await.expect("put"),
-        Version(1)
-    );
+    let recreated = store
+        .put_if_version(&ns, "k", b"4".to_vec(), None)
+        .await
+        .expect("key absent after delete");
+    let rewritten = store.put(&ns, "k", b"5".to_vec()).await.expect("put");
+    assert!(recreated > third, "{recreated:?} follows {third:?}");
+    assert!(rewritten > recreated, "{rewritten:?} follows {recreated:?}");
+}
+
+pub(crate) async fn versions_increase_across_keys(store: &dyn KeyValueStore) {
+    let notes = namespace("acme", "notes");
+    let other = namespace("globex", "tokens");
+
+    let a = store.put(&notes, "a", Vec::new()).await.expect("put");
+    let b = store.put(&other, "b", Vec::new()).await.expect("put");
+    assert!(store.delete(&notes, "a").await.expect("delete"));
+    let a_again = store.put(&notes, "a", Vec::new()).await.expect("put");
+
+    assert!(b > a, "{b:?} follows {a:?}");
+    assert!(a_again > b, "{a_again:?} follows {b:?}");
+}
+
+pub(crate) async fn rewrite_after_delete_rejects_old_version(store: &dyn KeyValueStore) {
+    let ns = namespace("acme", "tokens");
+    let old = store.put(&ns, "github", b"A".to_vec()).await.expect("put");
+    assert!(store.delete(&ns, "github").await.expect("delete"));
+    let new = store.put(&ns, "github", b"B".to_vec()).await.expect("put");
+
+    let stale = store
+        .put_if_version(&ns, "github", b"A refreshed".to_vec(), Some(old))
+        .await
+        .expect_err("the version was read before the delete");
+
+    assert_ne!(new, old);
+    match stale {
+        Error::Storage(StorageError::VersionConflict {
+            expected, actual, ..
+        }) => {
+            assert_eq!(expected, Some(old.0));
+            assert_eq!(actual, Some(new.0));
+        }
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    let stored = store
+        .get(&ns, "github")
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(stored.value, b"B");
+    assert_eq!(stored.version, new);
+}
+
+pub(crate) async fn credentials_rewritten_after_delete_reject_stale_refresh(
+    store: &dyn KeyValueStore,
+) {
+    let sealed = EncryptedStore::new(CountersMoved(store), Keyring::generate());
+    let credentials = CredentialStore::new(Arc::new(sealed), TenantId::new("acme"));
+    credentials
+        .put("github", &github_tokens("gho_token_a"))
+        .await
+        .expect("stored");
+    let read = credentials
+        .get("github")
+        .await
+        .expect("read")
+        .expect("present");
+
+    assert!(credentials.delete("github").await.expect("deleted"));
+    credentials
+        .put("github", &github_tokens("gho_token_b"))
+        .await
+        .expect("stored again");
+    let stale = credentials
+        .replace_if_version(
+            "github",
+            &github_tokens("gho_token_a_refreshed"),
+            read.version,
+        )
+        .await
+        .expect_err("the refresh read the tokens before the delete");
+
+    assert!(matches!(stale, Error::Storage(ref error) if error.is_version_conflict()));
+    let stored = credentials
+        .get("github")
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(stored.tokens.access_token.expose_secret(), "gho_token_b");
+}
+
+fn github_tokens(access_token: &str) -> OAuthTokens {
+    OAuthTokens {
+        access_token: SecretString::from(access_token),
+        refresh_token: None,
+        expires_at: None,
+        scopes: vec!["repo".to_owned()],
+    }
+}
+
+/// The tenant that [`CountersMoved`] stores seal counters under instead of [`META_TENANT`].
+const MOVED_COUNTER_TENANT: &str = "moved-seal-counters";
+
+/// Forwards to the store under test, moving seal counters out of [`META_TENANT`].
+///
+/// A `CredentialStore` needs an `EncryptedStore`, whose seal counters live under
+/// [`META_TENANT`]. When the store under test is itself an `EncryptedStore`, it rejects
+/// that tenant, so the counters move to an ordinary tenant and every backend runs the
+/// credential checks.
+#[derive(Debug)]
+struct CountersMoved<'a>(&'a dyn KeyValueStore);
+
+impl CountersMoved<'_> {
+    fn map(namespace: &Namespace) -> Namespace {
+        if namespace.tenant().as_str() != META_TENANT {
+            return namespace.clone();
+        }
+        Namespace::new(TenantId::new(MOVED_COUNTER_TENANT), namespace.collection())
+    }
+}
+
+#[async_trait]
+impl KeyValueStore for CountersMoved<'_> {
+    async fn get(&self, namespace: &Namespace, key: &str) -> Result<Option<Versioned>, Error> {
+        self.0.get(&Self::map(namespace), key).await
+    }
+
+    async fn put(
+        &self,
+        namespace: &Namespace,
+        key: &str,
+        value: Vec<u8>,
+    ) -> Result<Version, Error> {
+        self.0.put(&Self::map(namespace), key, value).await
+    }
+
+    async fn put_if_version(
+        &self,
+        namespace: &Namespace,
+        key: &str,
+        value: Vec<u8>,
+        expected: Option<Version>,
+    ) -> Result<Version, Error> {
+        self.0
+            .put_if_version(&Self::map(namespace), key, value, expected)
+            .await
+    }
+
+    async fn delete(&self, namespace: &Namespace, key: &str) -> Result<bool, Error> {
+        self.0.delete(&Self::map(namespace), key).await
+    }
+
+    async fn scan_prefix(
+        &self,
+        namespace: &Namespace,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<ScanPage, Error> {
+        self.0
+            .scan_prefix(&Self::map(namespace), prefix, cursor, limit)
+            .await
+    }
 }
 
 pub(crate) async fn put_if_absent_creates_once(store: &dyn KeyValueStore) {
@@ -183,15 +352,15 @@ pub(crate) async fn put_if_absent_creates_once(store: &dyn KeyValueStore) {
         .await
         .expect_err("key exists");
 
-    assert_eq!(created, Version(1));
-    assert!(matches!(
-        second,
+    match second {
         Error::Storage(StorageError::VersionConflict {
-            expected: None,
-            actual: Some(1),
-            ..
-        })
-    ));
+            expected, actual, ..
+        }) => {
+            assert_eq!(expected, None);
+            assert_eq!(actual, Some(created.0));
+        }
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
     let stored = store
         .get(&ns, "github")
         .await
@@ -202,19 +371,19 @@ pub(crate) async fn put_if_absent_creates_once(store: &dyn KeyValueStore) {
 
 pub(crate) async fn put_if_version_detects_stale(store: &dyn KeyValueStore) {
     let ns = namespace("acme", "tokens");
-    store.put(&ns, "slack", b"v1".to_vec()).await.expect("put");
-    store.put(&ns, "slack", b"v2".to_vec()).await.expect("put");
+    let v1 = store.put(&ns, "slack", b"v1".to_vec()).await.expect("put");
+    let v2 = store.put(&ns, "slack", b"v2".to_vec()).await.expect("put");
 
     let stale = store
-        .put_if_version(&ns, "slack", b"stale".to_vec(), Some(Version(1)))
+        .put_if_version(&ns, "slack", b"stale".to_vec(), Some(v1))
         .await
-        .expect_err("version 1 is stale");
+        .expect_err("the first version is stale");
     let fresh = store
-        .put_if_version(&ns, "slack", b"v3".to_vec(), Some(Version(2)))
+        .put_if_version(&ns, "slack", b"v3".to_vec(), Some(v2))
         .await
-        .expect("version 2 is current");
+        .expect("the second version is current");
     let missing = store
-        .put_if_version(&ns, "absent", b"x".to_vec(), Some(Version(1)))
+        .put_if_version(&ns, "absent", b"x".to_vec(), Some(v1))
         .await
         .expect_err("key absent");
 
@@ -228,20 +397,21 @@ pub(crate) async fn put_if_version_detects_stale(store: &dyn KeyValueStore) {
         ) => {
             assert!(error.is_version_conflict());
             assert_eq!(key, "slack");
-            assert_eq!(expected, Some(1));
-            assert_eq!(actual, Some(2));
+            assert_eq!(expected, Some(v1.0));
+            assert_eq!(actual, Some(v2.0));
         }
         other => panic!("expected a version conflict, got {other:?}"),
     }
-    assert_eq!(fresh, Version(3));
-    assert!(matches!(
-        missing,
+    assert!(fresh > v2, "{fresh:?} follows {v2:?}");
+    match missing {
         Error::Storage(StorageError::VersionConflict {
-            expected: Some(1),
-            actual: None,
-            ..
-        })
-    ));
+            expected, actual, ..
+        }) => {
+            assert_eq!(expected, Some(v1.0));
+            assert_eq!(actual, None);
+        }
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
     let stored = store
         .get(&ns, "slack")
         .await
@@ -488,8 +658,11 @@ pub(crate) async fn concurrent_creates_have_one_winner(store: &dyn KeyValueStore
         results.0, results.1, results.2, results.3, results.4, results.5,
     ];
 
-    let winners = results.iter().filter(|result| result.is_ok()).count();
-    assert_eq!(winners, 1);
+    let winners: Vec<Version> = results
+        .iter()
+        .filter_map(|result| result.as_ref().ok().copied())
+        .collect();
+    assert_eq!(winners.len(), 1);
     for result in &results {
         if let Err(error) = result {
             assert!(matches!(
@@ -503,7 +676,7 @@ pub(crate) async fn concurrent_creates_have_one_winner(store: &dyn KeyValueStore
         .await
         .expect("get")
         .expect("present");
-    assert_eq!(stored.version, Version(1));
+    assert_eq!(stored.version, winners[0]);
 }
 
 pub(crate) async fn large_value_round_trips(store: &dyn KeyValueStore) {
