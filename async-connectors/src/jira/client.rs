@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use async_core::http::{ApiRequest, HttpClient};
+use async_core::http::{ApiRequest, HttpClient, redact_url};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use http::HeaderValue;
@@ -262,7 +262,7 @@ impl JiraClientBuilder {
 fn parse_base(what: &'static str, raw: &str) -> Result<Url, Error> {
     let invalid = |reason: &str| Error::Config {
         what,
-        reason: format!("`{raw}` {reason}"),
+        reason: format!("`{}` {reason}", redact_url(raw)),
     };
     let mut url = Url::parse(raw.trim()).map_err(|_| invalid("is not an absolute URL"))?;
 
@@ -293,6 +293,19 @@ mod tests {
     fn builder() -> JiraClientBuilder {
         let http = HttpClient::new(EgressPolicy::default()).expect("client");
         JiraClient::builder(http).bearer_token(SecretString::from("t0ken-value"))
+    }
+
+    #[test]
+    fn base_url_error_hides_credentials() {
+        let error = builder()
+            .base_url("https://dana:pa55word@acme.atlassian.net/?token=abc")
+            .build()
+            .expect_err("user info is rejected");
+
+        let message = error.to_string();
+        assert!(!message.contains("pa55word"), "{message}");
+        assert!(!message.contains("token=abc"), "{message}");
+        assert!(message.contains("acme.atlassian.net"), "{message}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use async_core::http::{ApiRequest, ApiResponse, HttpClient};
+use async_core::http::{ApiRequest, ApiResponse, HttpClient, redact_url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -178,7 +178,7 @@ fn check_token(token: &SecretString) -> Result<(), Error> {
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
     let invalid = |reason: &str| Error::Config {
         what: "Slack base URL",
-        reason: format!("`{raw}` {reason}"),
+        reason: format!("`{}` {reason}", redact_url(raw)),
     };
 
     let url = Url::parse(raw).map_err(|error| invalid(&format!("is not a URL ({error})")))?;
@@ -205,6 +205,18 @@ mod tests {
     fn builder() -> SlackClientBuilder {
         let http = HttpClient::new(EgressPolicy::default()).expect("client builds");
         SlackClient::builder(http, SecretString::from("xoxb-unit-secret"))
+    }
+
+    #[test]
+    fn base_url_error_hides_credentials() {
+        let error = builder()
+            .base_url("https://bot:xoxp-secret@slack.com/api?token=xoxb-query")
+            .build()
+            .expect_err("user info is rejected");
+
+        let message = error.to_string();
+        assert!(!message.contains("xoxp-secret"), "{message}");
+        assert!(!message.contains("xoxb-query"), "{message}");
     }
 
     #[test]

@@ -58,6 +58,7 @@
 mod builder;
 mod client;
 mod egress;
+mod redact;
 mod redirect;
 mod request;
 mod resolver;
@@ -68,6 +69,7 @@ mod trace;
 pub use builder::{DEFAULT_MAX_RESPONSE_BYTES, HttpClientBuilder};
 pub use client::HttpClient;
 pub use egress::{EgressDenial, EgressPolicy};
+pub use redact::redact_url;
 pub use request::ApiRequest;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;

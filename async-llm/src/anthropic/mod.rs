@@ -13,7 +13,7 @@ mod wire;
 use std::fmt;
 use std::time::Duration;
 
-use async_core::http::{ApiRequest, EgressPolicy, HttpClient};
+use async_core::http::{ApiRequest, EgressPolicy, HttpClient, redact_url};
 use async_trait::async_trait;
 use http::{HeaderName, HeaderValue};
 use secrecy::SecretString;
@@ -233,12 +233,13 @@ impl AnthropicModelBuilder {
 
 /// Joins `/v1/messages` to a base URL, keeping any path prefix a gateway uses.
 fn messages_endpoint(base_url: &str) -> Result<Url, Error> {
+    let shown = redact_url(base_url);
     let mut base = Url::parse(base_url).map_err(|source| {
-        Error::InvalidConfig(format!("invalid Anthropic base URL `{base_url}`: {source}"))
+        Error::InvalidConfig(format!("invalid Anthropic base URL `{shown}`: {source}"))
     })?;
     if base.cannot_be_a_base() {
         return Err(Error::InvalidConfig(format!(
-            "invalid Anthropic base URL `{base_url}`: it must be an http(s) URL"
+            "invalid Anthropic base URL `{shown}`: it must be an http(s) URL"
         )));
     }
     if !base.path().ends_with('/') {
@@ -246,13 +247,22 @@ fn messages_endpoint(base_url: &str) -> Result<Url, Error> {
         base.set_path(&path);
     }
     base.join("v1/messages").map_err(|source| {
-        Error::InvalidConfig(format!("invalid Anthropic base URL `{base_url}`: {source}"))
+        Error::InvalidConfig(format!("invalid Anthropic base URL `{shown}`: {source}"))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_error_hides_credentials() {
+        let error = messages_endpoint("https://gateway:PASSWORD-BREAK@[::1/x?key=sk-query")
+            .expect_err("invalid URL");
+        let message = error.to_string();
+        assert!(!message.contains("PASSWORD-BREAK"), "{message}");
+        assert!(!message.contains("sk-query"), "{message}");
+    }
 
     #[test]
     fn endpoint_joins_base() {
