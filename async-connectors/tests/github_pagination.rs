@@ -5,6 +5,7 @@ mod common {
     pub(crate) mod github;
 }
 
+use async_connectors::Error;
 use async_connectors::github::RepoName;
 use common::github::{
     PULLS_PATH, REPO, TOKEN, at, client, fixture, next_link, page_query, pulls_query,
@@ -124,6 +125,39 @@ async fn pull_listing_stops_early() {
     page2.assert_async().await;
     page3.assert_async().await;
     page4.assert_async().await;
+}
+
+#[tokio::test]
+async fn repeated_pull_link_is_a_loop() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", PULLS_PATH)
+        .match_query(pulls_query())
+        .with_header("link", &next_link(&server, PULLS_PATH, 2))
+        .with_body(fixture("pulls_page1.json"))
+        .create_async()
+        .await;
+    // Page 2 links to itself and its pull requests are all inside the listing's range, so
+    // only the repeated link can end the listing. It ends before page 2 is read again.
+    let page2 = server
+        .mock("GET", PULLS_PATH)
+        .match_query(page_query(2))
+        .with_header("link", &next_link(&server, PULLS_PATH, 2))
+        .with_body(fixture("pulls_page1.json"))
+        .expect(1)
+        .create_async()
+        .await;
+
+    let error = client(&server)
+        .list_pulls_updated_since(&repo(), at("2026-01-01T00:00:00Z"))
+        .await
+        .expect_err("a self-linking page is a loop");
+
+    assert!(
+        matches!(error, Error::PaginationLoop { .. }),
+        "expected a pagination loop, got {error:?}"
+    );
+    page2.assert_async().await;
 }
 
 #[tokio::test]

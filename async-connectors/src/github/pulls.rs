@@ -55,6 +55,7 @@ impl GitHubClient {
         let first = self.pulls_url(repo, "all")?;
         let mut pulls: Vec<PullRequest> = Vec::new();
         let mut seen: HashSet<u64> = HashSet::new();
+        let mut links: HashSet<String> = HashSet::new();
         let mut next = None;
 
         loop {
@@ -66,10 +67,17 @@ impl GitHubClient {
                 }
             }
             // An empty page is "all older" too, and there is nothing more to read after it.
-            if all_older || page.next.is_none() {
+            let Some(link) = page.next.filter(|_| !all_older) else {
                 return Ok(pulls);
+            };
+            // A link GitHub already sent would read the same pages again, forever.
+            if !links.insert(link.clone()) {
+                return Err(Error::PaginationLoop {
+                    pages: links.len() + 1,
+                    reason: "the provider sent a next link it had already sent",
+                });
             }
-            next = page.next;
+            next = Some(link);
         }
     }
 
@@ -86,22 +94,10 @@ impl GitHubClient {
     /// As for [`list_pulls_page`](Self::list_pulls_page).
     pub async fn list_open_pulls(&self, repo: &RepoName) -> Result<Vec<PullRequest>, Error> {
         let first = self.pulls_url(repo, "open")?;
-        let mut pulls: Vec<PullRequest> = Vec::new();
         let mut seen: HashSet<u64> = HashSet::new();
-        let mut next = None;
-
-        loop {
-            let page = self.get_page::<PullRequest>(LIST, &first, next).await?;
-            for pull in page.items {
-                if seen.insert(pull.number) {
-                    pulls.push(pull);
-                }
-            }
-            match page.next {
-                Some(link) => next = Some(link),
-                None => return Ok(pulls),
-            }
-        }
+        let mut pulls: Vec<PullRequest> = self.get_all(LIST, first).await?;
+        pulls.retain(|pull| seen.insert(pull.number));
+        Ok(pulls)
     }
 
     fn pulls_url(&self, repo: &RepoName, state: &str) -> Result<url::Url, Error> {
