@@ -9,7 +9,9 @@ use std::sync::Arc;
 use async_connectors::github::CachedPage;
 use async_connectors::github::{EtagCache, GitHubClient, RepoName, StoreEtagCache};
 use async_core::ids::TenantId;
-use async_core::store::{KeyValueStore, MemoryStore, Namespace};
+use async_core::store::{
+    EncryptedStore, KeyValueStore, Keyring, MemoryStore, Namespace, SqliteStore,
+};
 use async_trait::async_trait;
 use common::github::{REPO, TOKEN, fixture, http, next_link};
 use mockito::{Matcher, ServerGuard};
@@ -96,26 +98,98 @@ async fn not_modified_reuses_page_from_memory() {
     assert_second_read_reuses_pages(&client, mocks).await;
 }
 
+fn etag_namespace() -> Namespace {
+    Namespace::new(TenantId::new("acme"), "github-etags")
+}
+
 #[tokio::test]
 async fn not_modified_reuses_page_from_store() {
     let mut server = mockito::Server::new_async().await;
     let mocks = serve_reviews(&mut server).await;
-    let store = Arc::new(MemoryStore::new());
-    let namespace = Namespace::new(TenantId::new("acme"), "github-etags");
-    let cache = Arc::new(StoreEtagCache::new(store.clone(), namespace.clone()));
+    let store = Arc::new(EncryptedStore::new(MemoryStore::new(), Keyring::generate()));
+    let cache = Arc::new(StoreEtagCache::new(Arc::clone(&store), etag_namespace()));
     let client = client_with(&server, cache);
 
     assert_second_read_reuses_pages(&client, mocks).await;
 
     let stored = store
-        .scan_prefix(&namespace, "", None, 10)
+        .scan_prefix(&etag_namespace(), "", None, 10)
         .await
         .expect("scan works");
-    assert_eq!(stored.entries.len(), 2);
-    for (_, entry) in stored.entries {
+    let (pages, hash_keys): (Vec<_>, Vec<_>) = stored
+        .entries
+        .into_iter()
+        .partition(|(key, _)| key != "url-hash-key");
+    assert_eq!(pages.len(), 2);
+    assert_eq!(hash_keys.len(), 1);
+    for (key, entry) in pages {
+        assert_eq!(key.len(), 64, "`{key}` is an HMAC-SHA256 in hex");
+        assert!(
+            key.bytes().all(|byte| byte.is_ascii_hexdigit()),
+            "`{key}` is hex"
+        );
         let text = String::from_utf8(entry.value).expect("UTF-8 entry");
         assert!(!text.contains("Private review text"), "prose was stored");
+        assert!(text.contains("ben-reviews"), "the page was stored");
     }
+}
+
+#[tokio::test]
+async fn store_cache_keeps_hash_key_across_instances() {
+    let store = Arc::new(EncryptedStore::new(MemoryStore::new(), Keyring::generate()));
+    let url = format!("https://api.github.com/repos/{REPO}/pulls?per_page=100");
+    let page = CachedPage {
+        etag: FIRST_ETAG.to_owned(),
+        body: "[]".to_owned(),
+        next: None,
+    };
+
+    let first = StoreEtagCache::new(Arc::clone(&store), etag_namespace());
+    first.put(&url, page.clone()).await.expect("put works");
+    let second = StoreEtagCache::new(Arc::clone(&store), etag_namespace());
+
+    assert_eq!(second.get(&url).await.expect("get works"), Some(page));
+    assert_eq!(
+        second
+            .get("https://api.github.com/other")
+            .await
+            .expect("get works"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn sqlite_file_holds_no_login_or_path() {
+    let mut server = mockito::Server::new_async().await;
+    let mocks = serve_reviews(&mut server).await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("etags.db");
+    let sqlite = SqliteStore::open(&path).await.expect("opens");
+    let store = Arc::new(EncryptedStore::new(sqlite, Keyring::generate()));
+    let cache = Arc::new(StoreEtagCache::new(Arc::clone(&store), etag_namespace()));
+    let client = client_with(&server, cache);
+
+    assert_second_read_reuses_pages(&client, mocks).await;
+
+    let wal = dir.path().join("etags.db-wal");
+    let mut bytes = std::fs::read(&path).expect("database file");
+    bytes.extend(std::fs::read(&wal).expect("write-ahead log"));
+    let contains = |needle: &str| {
+        bytes
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+    };
+    assert!(contains("github-etags"), "the search reads the right bytes");
+    assert!(!contains("ben-reviews"), "a login reached the file");
+    assert!(!contains("octo-org"), "the URL's owner reached the file");
+    assert!(
+        !contains("pulls/57/reviews"),
+        "the URL's path reached the file"
+    );
+    assert!(
+        !contains(NEXT_REVIEWS_PATH),
+        "the next link reached the file"
+    );
 }
 
 #[tokio::test]

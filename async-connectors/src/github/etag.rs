@@ -9,11 +9,17 @@
 //! `diff_hunk` of each item): the SDK never reads it, so it is not kept either.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-use async_core::store::{KeyValueStore, Namespace};
+use async_core::secret::{EncryptionKey, ExposeSecret};
+use async_core::store::{EncryptedStore, KeyValueStore, Namespace};
 use async_trait::async_trait;
+use hmac::{Hmac, Mac};
+use secrecy::zeroize::Zeroizing;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use tokio::sync::OnceCell;
 
 use crate::error::Error;
 
@@ -28,7 +34,7 @@ pub struct CachedPage {
     pub next: Option<String>,
 }
 
-/// A store of pages for conditional requests, keyed by the full request URL.
+/// A store of pages for conditional requests, looked up by the full request URL.
 ///
 /// GitHub computes ETags per `Accept` and `Authorization` header, so one cache should serve
 /// one token. The client logs a failing cache and then treats it as empty.
@@ -85,27 +91,157 @@ impl EtagCache for MemoryEtagCache {
     }
 }
 
-/// An [`EtagCache`] over any [`KeyValueStore`], so cached pages survive restarts.
+/// The storage key of the secret that keys the URL hashes. A page's key is 64 hex
+/// digits, so the two never collide.
+const HASH_KEY_ENTRY: &str = "url-hash-key";
+
+/// How often creating the hash key retries after another process wrote it first.
+const HASH_KEY_ATTEMPTS: usize = 3;
+
+/// An [`EtagCache`] in an [`EncryptedStore`], so cached pages survive restarts without
+/// reaching the disk in plaintext.
 ///
-/// Wrap the store in `EncryptedStore` when pages come from private repositories, because a
-/// stored page still names branches, files, commits and people.
-#[derive(Debug, Clone)]
-pub struct StoreEtagCache {
-    store: Arc<dyn KeyValueStore>,
+/// A cached page names people, branches, files and commits, so the cache takes only an
+/// encrypting store: every page is sealed with AES-256-GCM before it reaches the backend.
+/// Storage keys are not encrypted, so a page is stored under the HMAC-SHA256 of its URL
+/// (64 lowercase hex digits) instead of the URL, which names the organization and
+/// repository. The HMAC key is 32 random bytes, created on first use and stored sealed in
+/// the same namespace under `url-hash-key`. Without the encryption key, a reader of the
+/// backend therefore cannot confirm a guessed URL either.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use async_connectors::github::{CachedPage, EtagCache, StoreEtagCache};
+/// use async_core::ids::TenantId;
+/// use async_core::store::{EncryptedStore, Keyring, MemoryStore, Namespace};
+///
+/// # tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+/// let store = Arc::new(EncryptedStore::new(MemoryStore::new(), Keyring::generate()));
+/// let cache = StoreEtagCache::new(store, Namespace::new(TenantId::new("acme"), "github-etags"));
+///
+/// let url = "https://api.github.com/repos/octo-org/payments/pulls?per_page=100";
+/// let page = CachedPage {
+///     etag: "\"5f1c0e7a\"".to_owned(),
+///     body: "[]".to_owned(),
+///     next: None,
+/// };
+/// cache.put(url, page.clone()).await?;
+/// assert_eq!(cache.get(url).await?, Some(page));
+/// # Ok::<(), async_connectors::Error>(())
+/// # }).expect("example");
+/// ```
+#[derive(Debug)]
+pub struct StoreEtagCache<S> {
+    store: Arc<EncryptedStore<S>>,
     namespace: Namespace,
+    /// The HMAC key, read or created on first use and shared by clones.
+    hash_key: Arc<OnceCell<EncryptionKey>>,
 }
 
-impl StoreEtagCache {
-    /// Creates a cache that keeps pages in `namespace` of `store`.
-    pub fn new(store: Arc<dyn KeyValueStore>, namespace: Namespace) -> Self {
-        Self { store, namespace }
+impl<S> Clone for StoreEtagCache<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+            namespace: self.namespace.clone(),
+            hash_key: Arc::clone(&self.hash_key),
+        }
     }
 }
 
+impl<S: KeyValueStore> StoreEtagCache<S> {
+    /// Creates a cache that keeps sealed pages in `namespace` of `store`.
+    ///
+    /// Give the cache a namespace of its own: it stores its HMAC key there too.
+    pub fn new(store: Arc<EncryptedStore<S>>, namespace: Namespace) -> Self {
+        Self {
+            store,
+            namespace,
+            hash_key: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// Computes the storage key of `url`: the hex HMAC-SHA256 of the URL.
+    async fn storage_key(&self, url: &str) -> Result<String, Error> {
+        let key = self
+            .hash_key
+            .get_or_try_init(|| load_or_create_hash_key(&self.store, &self.namespace))
+            .await?;
+
+        let mut mac =
+            HmacSha256::new_from_slice(key.expose_secret()).map_err(|_| invalid_hash_key())?;
+        mac.update(url.as_bytes());
+        Ok(to_hex(&mac.finalize().into_bytes()))
+    }
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Reads the cache's HMAC key, or creates it when it is missing or not 32 bytes long.
+///
+/// The key is created with a conditional write, so when two processes create it at
+/// once, one write fails with a version conflict and that process reads the winner's key.
+async fn load_or_create_hash_key<S: KeyValueStore>(
+    store: &EncryptedStore<S>,
+    namespace: &Namespace,
+) -> Result<EncryptionKey, Error> {
+    for _ in 0..HASH_KEY_ATTEMPTS {
+        let stored = store.get(namespace, HASH_KEY_ENTRY).await?;
+        let expected = stored.as_ref().map(|stored| stored.version);
+        if let Some(stored) = stored {
+            let bytes = Zeroizing::new(stored.value);
+            // A value of another length cannot be a key this release wrote. It is replaced
+            // below, and pages stored under the old key become unreachable misses.
+            if let Ok(key) = EncryptionKey::from_slice(&bytes) {
+                return Ok(key);
+            }
+        }
+
+        let key = EncryptionKey::generate();
+        let value = key.expose_secret().to_vec();
+        match store
+            .put_if_version(namespace, HASH_KEY_ENTRY, value, expected)
+            .await
+        {
+            Ok(_) => return Ok(key),
+            Err(async_core::Error::Storage(error)) if error.is_version_conflict() => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(Error::Config {
+        what: "ETag cache",
+        reason: format!(
+            "the URL hash key in `{}` kept changing during {HASH_KEY_ATTEMPTS} attempts to read it; \
+             check that no other writer rewrites `{HASH_KEY_ENTRY}`",
+            namespace.collection()
+        ),
+    })
+}
+
+fn invalid_hash_key() -> Error {
+    Error::Config {
+        what: "ETag cache",
+        reason: "the URL hash key was rejected by HMAC-SHA256".to_owned(),
+    }
+}
+
+/// Formats `bytes` as lowercase hex digits.
+fn to_hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
 #[async_trait]
-impl EtagCache for StoreEtagCache {
+impl<S: KeyValueStore + 'static> EtagCache for StoreEtagCache<S> {
     async fn get(&self, url: &str) -> Result<Option<CachedPage>, Error> {
-        let Some(stored) = self.store.get(&self.namespace, url).await? else {
+        let key = self.storage_key(url).await?;
+        let Some(stored) = self.store.get(&self.namespace, &key).await? else {
             return Ok(None);
         };
         // An entry that no longer parses (written by another version) is a cache miss,
@@ -119,7 +255,8 @@ impl EtagCache for StoreEtagCache {
         let Ok(value) = serde_json::to_vec(&page) else {
             return Ok(());
         };
-        self.store.put(&self.namespace, url, value).await?;
+        let key = self.storage_key(url).await?;
+        self.store.put(&self.namespace, &key, value).await?;
         Ok(())
     }
 }
