@@ -159,6 +159,70 @@ async fn store_cache_keeps_hash_key_across_instances() {
 }
 
 #[tokio::test]
+async fn store_cache_replaces_malformed_hash_key() {
+    let store = Arc::new(EncryptedStore::new(MemoryStore::new(), Keyring::generate()));
+    store
+        .put(&etag_namespace(), "url-hash-key", b"short".to_vec())
+        .await
+        .expect("put works");
+    let page = CachedPage {
+        etag: FIRST_ETAG.to_owned(),
+        body: "[]".to_owned(),
+        next: None,
+    };
+
+    let cache = StoreEtagCache::new(Arc::clone(&store), etag_namespace());
+    cache
+        .put("https://api.github.com/u", page.clone())
+        .await
+        .expect("put works");
+
+    let hash_key = store
+        .get(&etag_namespace(), "url-hash-key")
+        .await
+        .expect("get works")
+        .expect("present");
+    assert_eq!(hash_key.value.len(), 32);
+    let reopened = StoreEtagCache::new(Arc::clone(&store), etag_namespace());
+    assert_eq!(
+        reopened
+            .get("https://api.github.com/u")
+            .await
+            .expect("get works"),
+        Some(page)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_caches_created_together_share_hash_key() {
+    let store = Arc::new(EncryptedStore::new(MemoryStore::new(), Keyring::generate()));
+    let caches: Vec<_> = (0..4)
+        .map(|_| StoreEtagCache::new(Arc::clone(&store), etag_namespace()))
+        .collect();
+    let page = |index: usize| CachedPage {
+        etag: format!("\"{index}\""),
+        body: "[]".to_owned(),
+        next: None,
+    };
+
+    let writes = caches.iter().enumerate().map(|(index, cache)| {
+        let url = format!("https://api.github.com/u{index}");
+        async move { cache.put(&url, page(index)).await }
+    });
+    for written in futures::future::join_all(writes).await {
+        written.expect("put works");
+    }
+
+    for (index, cache) in caches.iter().enumerate() {
+        for other in 0..caches.len() {
+            let url = format!("https://api.github.com/u{other}");
+            let found = cache.get(&url).await.expect("get works");
+            assert_eq!(found, Some(page(other)), "cache {index} reads page {other}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn sqlite_file_holds_no_login_or_path() {
     let mut server = mockito::Server::new_async().await;
     let mocks = serve_reviews(&mut server).await;
