@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::JiraClient;
 use super::models::id;
 use crate::error::Error;
-use crate::path::segment;
+use crate::path::checked_segment;
 
 /// A board.
 #[derive(Debug, Clone, Deserialize)]
@@ -117,7 +117,10 @@ impl JiraClient {
     /// Returns [`Error::Api`] (404 when the board does not exist or is not visible) and
     /// [`Error::Decode`] when the response is not a board.
     pub async fn board(&self, board_id: &str) -> Result<JiraBoard, Error> {
-        let path = format!("/rest/agile/1.0/board/{}", segment(board_id));
+        let path = format!(
+            "/rest/agile/1.0/board/{}",
+            checked_segment("board id", board_id)?
+        );
         self.get_json("board.get", "/rest/agile/1.0/board/{boardId}", &path, &[])
             .await
     }
@@ -132,7 +135,10 @@ impl JiraClient {
     ///
     /// As [`JiraClient::board`].
     pub async fn board_configuration(&self, board_id: &str) -> Result<BoardConfiguration, Error> {
-        let path = format!("/rest/agile/1.0/board/{}/configuration", segment(board_id));
+        let path = format!(
+            "/rest/agile/1.0/board/{}/configuration",
+            checked_segment("board id", board_id)?
+        );
         self.get_json(
             "board.configuration",
             "/rest/agile/1.0/board/{boardId}/configuration",

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::JiraClient;
 use super::models::{History, InlineChangelog, Issue};
 use crate::error::Error;
-use crate::path::segment;
+use crate::path::checked_segment;
 
 /// Histories per page (the endpoint's maximum and default).
 const PAGE_SIZE: u64 = 100;
@@ -57,7 +57,10 @@ impl JiraClient {
         issue_key: &str,
         start_at: u64,
     ) -> Result<ChangelogPage, Error> {
-        let path = format!("/rest/api/3/issue/{}/changelog", segment(issue_key));
+        let path = format!(
+            "/rest/api/3/issue/{}/changelog",
+            checked_segment("issue key", issue_key)?
+        );
         let query = [
             ("startAt", start_at.to_string()),
             ("maxResults", PAGE_SIZE.to_string()),

@@ -18,7 +18,7 @@ use super::search::SearchRequest;
 use super::time;
 use crate::error::Error;
 use crate::page::Page;
-use crate::path::segment;
+use crate::path::checked_segment;
 
 /// Sprints per page (the Agile API's default maximum).
 const SPRINT_PAGE_SIZE: u64 = 50;
@@ -114,7 +114,10 @@ impl JiraClient {
         board_id: &str,
         start_at: Option<&str>,
     ) -> Result<Page<JiraSprint>, Error> {
-        let path = format!("/rest/agile/1.0/board/{}/sprint", segment(board_id));
+        let path = format!(
+            "/rest/agile/1.0/board/{}/sprint",
+            checked_segment("board id", board_id)?
+        );
         let query = [
             ("startAt", start_at.unwrap_or("0").to_owned()),
             ("maxResults", SPRINT_PAGE_SIZE.to_string()),
@@ -158,7 +161,10 @@ impl JiraClient {
         request: &SearchRequest,
         start_at: Option<&str>,
     ) -> Result<Page<Issue>, Error> {
-        let path = format!("/rest/agile/1.0/sprint/{}/issue", segment(sprint_id));
+        let path = format!(
+            "/rest/agile/1.0/sprint/{}/issue",
+            checked_segment("sprint id", sprint_id)?
+        );
         let mut query = vec![
             ("startAt", start_at.unwrap_or("0").to_owned()),
             ("maxResults", ISSUE_PAGE_SIZE.to_string()),
