@@ -1,6 +1,6 @@
 //! Teams, roles and names: what the engine knows about the organisation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_core::ids::{PersonId, TeamId};
 use async_core::model::Team;
@@ -22,19 +22,40 @@ pub struct Organization {
     teams: BTreeMap<TeamId, Team>,
     administrators: BTreeMap<TeamId, Vec<PersonId>>,
     names: BTreeMap<PersonId, String>,
+    /// The teams each person is a member of, in team id order. Built once so a decision
+    /// looks up the subject's teams instead of scanning every team.
+    memberships: BTreeMap<PersonId, Vec<TeamId>>,
+    /// Everyone who is a member or manager of some team.
+    known: BTreeSet<PersonId>,
 }
 
 impl Organization {
     /// Builds an organisation from its teams.
     pub fn new(teams: Vec<Team>) -> Self {
-        let teams = teams
+        let teams: BTreeMap<TeamId, Team> = teams
             .into_iter()
             .map(|team| (team.id.clone(), team))
             .collect();
+
+        let mut memberships: BTreeMap<PersonId, Vec<TeamId>> = BTreeMap::new();
+        let mut known = BTreeSet::new();
+        for team in teams.values() {
+            for member in &team.members {
+                let teams_of_member = memberships.entry(member.clone()).or_default();
+                // A mapping may list a member twice; one entry keeps `teams_of` unique.
+                if !teams_of_member.contains(&team.id) {
+                    teams_of_member.push(team.id.clone());
+                }
+            }
+            known.extend(team.members.iter().chain(&team.managers).cloned());
+        }
+
         Self {
             teams,
             administrators: BTreeMap::new(),
             names: BTreeMap::new(),
+            memberships,
+            known,
         }
     }
 
@@ -92,16 +113,16 @@ impl Organization {
 
     /// Returns the teams `person` is a member of.
     pub fn teams_of(&self, person: &PersonId) -> impl Iterator<Item = &Team> {
-        self.teams
-            .values()
-            .filter(move |team| team.members.contains(person))
+        self.memberships
+            .get(person)
+            .into_iter()
+            .flatten()
+            .filter_map(|team| self.teams.get(team))
     }
 
     /// Returns whether the organisation knows `person` as a member or manager of any team.
     pub fn knows(&self, person: &PersonId) -> bool {
-        self.teams
-            .values()
-            .any(|team| team.members.contains(person) || team.managers.contains(person))
+        self.known.contains(person)
     }
 
     /// The name to use for `person` in explanations: the recorded name, else the id.
@@ -110,5 +131,45 @@ impl Organization {
             .get(person)
             .map(String::as_str)
             .unwrap_or_else(|| person.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn team(id: &str, members: &[&str], managers: &[&str]) -> Team {
+        Team {
+            id: TeamId::from(id),
+            name: id.to_owned(),
+            members: members.iter().copied().map(PersonId::from).collect(),
+            managers: managers.iter().copied().map(PersonId::from).collect(),
+        }
+    }
+
+    #[test]
+    fn teams_of_lists_each_team_once() {
+        let organization = Organization::new(vec![
+            team("payments", &["dana", "dana", "eli"], &["mara"]),
+            team("checkout", &["dana"], &[]),
+        ]);
+
+        let dana: Vec<&str> = organization
+            .teams_of(&PersonId::from("dana"))
+            .map(|found| found.id.as_str())
+            .collect();
+        let mara = organization.teams_of(&PersonId::from("mara")).count();
+
+        assert_eq!(dana, ["checkout", "payments"]);
+        assert_eq!(mara, 0, "managing a team is not membership");
+    }
+
+    #[test]
+    fn knows_members_and_managers_only() {
+        let organization = Organization::new(vec![team("payments", &["dana"], &["mara"])]);
+
+        assert!(organization.knows(&PersonId::from("dana")));
+        assert!(organization.knows(&PersonId::from("mara")));
+        assert!(!organization.knows(&PersonId::from("stranger")));
     }
 }

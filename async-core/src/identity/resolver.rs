@@ -1,6 +1,6 @@
 //! Joining accounts into people, and looking up the person behind an account.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{GitHubNoReply, IdentityConfig, IdentityError, normalize_email, parse_github_noreply};
 use crate::ids::{AccountId, PersonId};
@@ -134,7 +134,9 @@ impl IdentityResolver {
     /// that `batch.accounts` does not list are resolved too, as accounts without profile
     /// data, so that no activity is dropped because a connector skipped a profile.
     pub fn resolve_batch(&self, batch: &ActivityBatch) -> IdentityMap {
-        let listed: BTreeSet<&AccountKey> =
+        // A hash set: this lookup runs once per account reference in the batch, and only
+        // the unlisted set below needs an order.
+        let listed: HashSet<&AccountKey> =
             batch.accounts.iter().map(|account| &account.key).collect();
         let unlisted: BTreeSet<&AccountKey> = referenced_accounts(batch)
             .filter(|key| !listed.contains(key))

@@ -78,9 +78,18 @@ pub struct TeamStandup {
 impl StandupInsights {
     /// Returns the standup part of one person.
     pub fn person(&self, id: &PersonId) -> Option<&PersonStandup> {
-        self.people
-            .iter()
-            .find(|entry| &entry.activity.person == id)
+        // `people` is sorted by id, so a binary search finds the entry. A list built by
+        // hand out of order falls back to a scan rather than missing the person.
+        match self
+            .people
+            .binary_search_by(|entry| entry.activity.person.cmp(id))
+        {
+            Ok(index) => self.people.get(index),
+            Err(_) => self
+                .people
+                .iter()
+                .find(|entry| &entry.activity.person == id),
+        }
     }
 
     /// Returns the standup part of one team.
@@ -172,14 +181,23 @@ pub fn standup_insights(
     }
 }
 
+/// Builds each team's standup from `people`, which is sorted by id.
 fn team_standups(identity: &IdentityMap, people: &[PersonStandup]) -> Vec<TeamStandup> {
     identity
         .teams()
         .iter()
         .map(|team| {
-            let blockers = people
-                .iter()
-                .filter(|entry| team.members.contains(&entry.activity.person))
+            // Blockers go in person order, so the members are visited sorted and once each,
+            // as a scan of `people` filtered by membership would visit them.
+            let members: BTreeSet<&PersonId> = team.members.iter().collect();
+            let blockers = members
+                .into_iter()
+                .filter_map(|member| {
+                    let index = people
+                        .binary_search_by(|entry| entry.activity.person.cmp(member))
+                        .ok()?;
+                    people.get(index)
+                })
                 .flat_map(|entry| entry.blockers.iter().cloned())
                 .collect();
             TeamStandup {

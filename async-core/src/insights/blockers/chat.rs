@@ -12,7 +12,7 @@
 //! Replies count even when they fall after the window: the question is whether the
 //! blocker still holds now.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -47,6 +47,8 @@ pub(super) fn detect(
         if !config.monitors(channel) {
             continue;
         }
+        // Built on the first candidate, so a channel without one costs no index.
+        let mut later_messages = None;
         for message in messages {
             if !window.contains(message.posted_at) {
                 continue;
@@ -54,7 +56,8 @@ pub(super) fn detect(
             let Some(phrase) = is_blocker_text(&message.text) else {
                 continue;
             };
-            if is_resolved(message, messages) {
+            let later_messages = later_messages.get_or_insert_with(|| LaterMessages::of(messages));
+            if later_messages.resolve(message) {
                 continue;
             }
 
@@ -116,21 +119,56 @@ fn is_from_person(message: &ChatMessage, identity: &IdentityMap) -> bool {
     message.author.is_some() && !message.is_bot && !bot_author && !system_event
 }
 
-/// Returns whether a later message resolves `message`: a thread reply from anyone, or
-/// the writer's own message in the channel.
-fn is_resolved(message: &ChatMessage, channel_messages: &[&ChatMessage]) -> bool {
-    let thread = message.thread_ts.as_deref().unwrap_or(&message.ts);
-    // The channel's messages are in posting order, so the later ones are a suffix.
-    let first_later =
-        channel_messages.partition_point(|other| other.posted_at <= message.posted_at);
+/// One channel's messages indexed by thread and by writer, each list in posting order.
+///
+/// Resolving a candidate then reads only its thread and its writer's messages, where a
+/// scan of every later message in the channel grew with the square of the channel's size.
+struct LaterMessages<'a> {
+    by_thread: HashMap<&'a str, Vec<&'a ChatMessage>>,
+    by_writer: HashMap<&'a AccountKey, Vec<&'a ChatMessage>>,
+}
 
-    channel_messages[first_later..]
+impl<'a> LaterMessages<'a> {
+    /// Indexes `channel_messages`, which are in posting order.
+    fn of(channel_messages: &[&'a ChatMessage]) -> Self {
+        let mut index = Self {
+            by_thread: HashMap::new(),
+            by_writer: HashMap::new(),
+        };
+        for message in channel_messages {
+            if let Some(thread) = message.thread_ts.as_deref() {
+                index.by_thread.entry(thread).or_default().push(message);
+            }
+            if let Some(writer) = &message.author {
+                index.by_writer.entry(writer).or_default().push(message);
+            }
+        }
+        index
+    }
+
+    /// Returns whether a later message resolves `message`: a thread reply from anyone, or
+    /// the writer's own message in the channel.
+    fn resolve(&self, message: &ChatMessage) -> bool {
+        let thread = message.thread_ts.as_deref().unwrap_or(&message.ts);
+        let in_thread = self.by_thread.get(thread);
+        let by_writer = message
+            .author
+            .as_ref()
+            .and_then(|writer| self.by_writer.get(writer));
+
+        [in_thread, by_writer]
+            .into_iter()
+            .flatten()
+            .any(|messages| has_later_resolution(message, messages))
+    }
+}
+
+/// Returns whether one of `messages`, in posting order, is posted after `message` and
+/// contains a resolution phrase.
+fn has_later_resolution(message: &ChatMessage, messages: &[&ChatMessage]) -> bool {
+    let first_later = messages.partition_point(|other| other.posted_at <= message.posted_at);
+    messages[first_later..]
         .iter()
-        .filter(|later| {
-            let in_thread = later.thread_ts.as_deref() == Some(thread);
-            let same_writer = later.author.is_some() && later.author == message.author;
-            in_thread || same_writer
-        })
         .any(|later| is_resolution_text(&later.text).is_some())
 }
 

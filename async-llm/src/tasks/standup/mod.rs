@@ -330,7 +330,7 @@ fn prepare(
     let mut digest = digest_of(facts)?;
     let pseudonyms = options.pseudonymize.then(|| Pseudonyms::apply(&mut digest));
     let budget = prompt_budget(info, options);
-    let (digest, user_prompt) = prompt::fit_to_budget(&digest, budget)?;
+    let (digest, user_prompt) = prompt::fit_to_budget(digest, budget)?;
     Ok(Prepared {
         digest,
         user_prompt,

@@ -132,10 +132,11 @@ fn prompt_tokens(user: &str) -> usize {
 ///
 /// Returns [`Error::InvalidConfig`] when even a prompt without any fact exceeds the
 /// budget.
-pub(crate) fn fit_to_budget(digest: &Digest, budget: usize) -> Result<(Digest, String), Error> {
-    let user = user_prompt(digest);
+pub(crate) fn fit_to_budget(digest: Digest, budget: usize) -> Result<(Digest, String), Error> {
+    // Taken by value so a digest that fits, the common case, is returned without a copy.
+    let user = user_prompt(&digest);
     if prompt_tokens(&user) <= budget {
-        return Ok((digest.clone(), user));
+        return Ok((digest, user));
     }
 
     // Each drop shortens the prompt, so the number of drops that fits is monotonic and a

@@ -130,7 +130,7 @@ fn prompt_keeps_each_fact_on_one_line() {
 
 #[test]
 fn budget_unchanged_when_it_fits() {
-    let (fitted, prompt) = fit_to_budget(&digest(), 10_000).expect("fits");
+    let (fitted, prompt) = fit_to_budget(digest(), 10_000).expect("fits");
     assert_eq!(fitted, digest());
     assert!(!prompt.contains("Omitted"));
 }
@@ -139,7 +139,7 @@ fn budget_unchanged_when_it_fits() {
 fn budget_drops_old_done_work_first() {
     let full = user_prompt(&digest());
     let full_tokens = estimate_tokens(prompt::SYSTEM_PROMPT) + estimate_tokens(&full);
-    let (fitted, prompt) = fit_to_budget(&digest(), full_tokens - 5).expect("fits");
+    let (fitted, prompt) = fit_to_budget(digest(), full_tokens - 5).expect("fits");
 
     assert_eq!(fitted.omitted, 1);
     assert!(
@@ -159,7 +159,7 @@ fn budget_keeps_blockers_longest() {
         estimate_tokens(prompt::SYSTEM_PROMPT) + estimate_tokens(&user_prompt(&empty))
     };
     let blocker_line_tokens = 40;
-    let (fitted, prompt) = fit_to_budget(&digest(), fixed + blocker_line_tokens).expect("fits");
+    let (fitted, prompt) = fit_to_budget(digest(), fixed + blocker_line_tokens).expect("fits");
 
     assert_eq!(fitted.people[0].blockers.len(), 1);
     assert!(fitted.people[0].done.is_empty());
@@ -170,7 +170,7 @@ fn budget_keeps_blockers_longest() {
 
 #[test]
 fn budget_below_fixed_text_is_error() {
-    let error = fit_to_budget(&digest(), 10).expect_err("too small");
+    let error = fit_to_budget(digest(), 10).expect_err("too small");
     assert!(matches!(error, crate::Error::InvalidConfig(_)), "{error}");
 }
 
@@ -312,7 +312,7 @@ mod properties {
             budget in 300usize..1_500,
         ) {
             let digest = digest_with(&titles);
-            if let Ok((fitted, user)) = fit_to_budget(&digest, budget) {
+            if let Ok((fitted, user)) = fit_to_budget(digest.clone(), budget) {
                 let tokens = estimate_tokens(prompt::SYSTEM_PROMPT) + estimate_tokens(&user);
                 prop_assert!(tokens <= budget, "{tokens} > {budget}");
                 prop_assert_eq!(fact_count(&fitted) + fitted.omitted, fact_count(&digest));
