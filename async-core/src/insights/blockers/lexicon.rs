@@ -122,12 +122,28 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 /// Returns the first phrase (in list order) that occurs un-negated in the text.
 fn find_phrase(text: &str, phrases: &[&'static str]) -> Option<&'static str> {
-    let tokens = tokenize(text);
+    // Most messages contain no phrase at all. A phrase can only match whole words if each
+    // of its words occurs somewhere in the lowercased text, so a substring check rules
+    // most messages out before the cost of tokenizing them.
+    let lowered = text.to_lowercase().replace('\u{2019}', "'");
+    let candidates: Vec<&'static str> = phrases
+        .iter()
+        .copied()
+        .filter(|phrase| phrase.split(' ').all(|word| lowered.contains(word)))
+        .collect();
+    if candidates.is_empty() {
+        return None;
+    }
 
-    phrases.iter().copied().find(|phrase| {
-        let words: Vec<&str> = phrase.split_whitespace().collect();
-        (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
-    })
+    let tokens = tokenize(text);
+    phrases
+        .iter()
+        .copied()
+        .filter(|phrase| candidates.contains(phrase))
+        .find(|phrase| {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
+        })
 }
 
 fn matches_at(tokens: &[Token], start: usize, words: &[&str]) -> bool {
