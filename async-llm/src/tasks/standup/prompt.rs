@@ -1,6 +1,9 @@
 //! The compact prompt a network model receives, fitted to a token budget.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use chrono::Datelike;
 
 use super::digest::{Digest, Entry, FactRef, PersonDigest};
 use super::facts::BlockerFact;
@@ -31,82 +34,111 @@ pub(crate) fn estimate_tokens(text: &str) -> usize {
 }
 
 /// Writes the user message listing the digest's facts, one line per fact.
+///
+/// The message is written into one buffer: the prompt is built for every team of a
+/// workspace, and a string per line and per field made it the costliest step.
 pub(crate) fn user_prompt(digest: &Digest) -> String {
-    let mut lines =
-        vec!["Standup facts. One fact per line; fields are separated by ` | `.".to_owned()];
+    let mut out = String::with_capacity(128 + 512 * digest.people.len());
+    out.push_str("Standup facts. One fact per line; fields are separated by ` | `.");
     for person in &digest.people {
-        lines.push(String::new());
-        lines.extend(person_lines(person));
+        out.push('\n');
+        write_person(&mut out, person);
     }
     if digest.omitted > 0 {
-        lines.push(String::new());
-        lines.push(omitted_line(digest.omitted));
+        out.push_str("\n\n");
+        out.push_str(&omitted_line(digest.omitted));
     }
-    lines.join("\n")
+    out
 }
 
-fn person_lines(person: &PersonDigest) -> Vec<String> {
-    let mut lines = vec![format!("## {}", one_line(&person.name))];
-    lines.extend(person.done.iter().map(|entry| entry_line("done", entry)));
-    lines.extend(
-        person
-            .in_progress
-            .iter()
-            .map(|entry| entry_line("in progress", entry)),
-    );
-    lines.extend(person.blockers.iter().map(blocker_line));
-    if lines.len() == 1 {
-        lines.push("no facts".to_owned());
+fn write_person(out: &mut String, person: &PersonDigest) {
+    out.push_str("\n## ");
+    push_one_line(out, &person.name);
+
+    for entry in &person.done {
+        write_entry(out, "done", entry);
     }
-    lines
+    for entry in &person.in_progress {
+        write_entry(out, "in progress", entry);
+    }
+    for blocker in &person.blockers {
+        write_blocker(out, blocker);
+    }
+    let has_facts =
+        !person.done.is_empty() || !person.in_progress.is_empty() || !person.blockers.is_empty();
+    if !has_facts {
+        out.push_str("\nno facts");
+    }
 }
 
-fn entry_line(section: &str, entry: &Entry) -> String {
+fn write_entry(out: &mut String, section: &str, entry: &Entry) {
     let kind = match entry {
         Entry::Item(_) => "work item",
         Entry::Pull(_) => "pull request",
         Entry::Review(_) => "review of pull request",
     };
-    let mut fields = vec![
-        section.to_owned(),
-        kind.to_owned(),
-        entry.reference(),
-        one_line(entry.title()),
-        format!("status: {}", one_line(entry.status())),
-    ];
+    out.push('\n');
+    out.push_str(section);
+    out.push_str(" | ");
+    out.push_str(kind);
+    out.push_str(" | ");
+    out.push_str(&entry.reference());
+    out.push_str(" | ");
+    push_one_line(out, entry.title());
+    out.push_str(" | status: ");
+    push_one_line(out, entry.status());
     if let Entry::Pull(pull) = entry
         && !pull.work_items.is_empty()
     {
-        let keys: Vec<&str> = pull.work_items.iter().map(|key| key.as_str()).collect();
-        fields.push(format!("items: {}", keys.join(", ")));
+        out.push_str(" | items: ");
+        for (index, key) in pull.work_items.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(key.as_str());
+        }
     }
     if let Some(url) = entry.url() {
-        fields.push(one_line(url));
+        out.push_str(" | ");
+        push_one_line(out, url);
     }
-    fields.join(" | ")
 }
 
-fn blocker_line(blocker: &BlockerFact) -> String {
-    let mut fields = vec!["blocked".to_owned(), one_line(&blocker.summary)];
+fn write_blocker(out: &mut String, blocker: &BlockerFact) {
+    out.push_str("\nblocked | ");
+    push_one_line(out, &blocker.summary);
     if let Some(since) = blocker.since {
-        fields.push(format!("since {}", since.format("%Y-%m-%d")));
+        let date = since.date_naive();
+        let _ = write!(
+            out,
+            " | since {:04}-{:02}-{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        );
     }
-    let evidence: Vec<String> = blocker
-        .evidence
-        .iter()
-        .map(|evidence| match &evidence.url {
-            Some(url) => format!("{} {}", one_line(&evidence.label), one_line(url)),
-            None => one_line(&evidence.label),
-        })
-        .collect();
-    if !evidence.is_empty() {
-        fields.push(format!("evidence: {}", evidence.join("; ")));
+    for (index, evidence) in blocker.evidence.iter().enumerate() {
+        out.push_str(if index == 0 { " | evidence: " } else { "; " });
+        push_one_line(out, &evidence.label);
+        if let Some(url) = &evidence.url {
+            out.push(' ');
+            push_one_line(out, url);
+        }
     }
-    fields.join(" | ")
 }
 
 fn omitted_line(omitted: usize) -> String {
     format!("Omitted: {omitted} lower-priority facts, to fit the token budget.")
+}
+
+/// Appends `text` on one line with its field separators unambiguous, copying it as it is
+/// when it needs no change.
+fn push_one_line(out: &mut String, text: &str) {
+    if text.chars().any(char::is_control) || text.contains(" | ") {
+        out.push_str(&one_line(text));
+    } else {
+        out.push_str(text);
+    }
 }
 
 /// Keeps text on one line and its field separators unambiguous.
