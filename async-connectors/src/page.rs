@@ -6,7 +6,7 @@ use futures::Stream;
 
 use crate::error::Error;
 
-/// The most pages one listing may take. Real listings in this SDK stay far below it
+/// The maximum number of pages one listing may take. Listings in this SDK stay far below it
 /// (100 000 pages of 100 items is ten million records); a provider that never ends is cut
 /// off here instead of exhausting memory.
 pub const MAX_PAGES: usize = 100_000;
@@ -55,7 +55,7 @@ impl<T> Page<T> {
             done: false,
         };
         impl<F, T> State<F, T> {
-            /// Records the next cursor and says why the listing must stop, if it must.
+            /// Records the next cursor and returns why the listing must stop, if it must.
             fn loop_reason(&mut self) -> Option<&'static str> {
                 if self.pages >= MAX_PAGES {
                     return Some("the listing exceeded the page limit");

@@ -13,7 +13,7 @@ use super::JobError;
 /// The key id the job's keyring uses for its one key.
 const KEY_ID: u32 = 1;
 
-/// Where the store key came from, so the job can say so.
+/// Where the store key came from, so the job can report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySource {
     /// Read from the `ASYNC_STORE_KEY` environment variable.
