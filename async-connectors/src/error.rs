@@ -7,7 +7,7 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The provider answered with an error.
+    /// The provider returned an error.
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The provider's response could not be decoded.
@@ -31,7 +31,7 @@ pub enum Error {
     /// The connector was configured with an invalid value.
     #[error("invalid {what}: {reason}")]
     Config {
-        /// What was invalid (`"base URL"`).
+        /// The invalid setting (`"base URL"`).
         what: &'static str,
         /// Why, and what to do instead.
         reason: String,
@@ -42,7 +42,7 @@ pub enum Error {
     PaginationLoop {
         /// Pages read before the listing was stopped.
         pages: usize,
-        /// What showed the loop.
+        /// The evidence of the loop.
         reason: &'static str,
     },
 }
@@ -100,7 +100,7 @@ pub enum ErrorClass {
     Other,
 }
 
-/// An error answer from a provider.
+/// An error response from a provider.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     /// The provider (`"github"`, `"slack"`, `"jira"`).
@@ -109,13 +109,13 @@ pub struct ApiError {
     pub endpoint: String,
     /// The HTTP status.
     pub status: u16,
-    /// What kind of error it is.
+    /// The kind of error, which decides what can help.
     pub class: ErrorClass,
     /// The provider's own error code (Slack's `missing_scope`), if any.
     pub code: Option<String>,
     /// The provider's message, if any.
     pub message: Option<String>,
-    /// The scope the provider says is needed, if it named one.
+    /// The scope the provider reports as needed, if it named one.
     pub needed_scope: Option<String>,
     /// The provider's request id, if any.
     pub request_id: Option<String>,

@@ -6,14 +6,14 @@ use futures::Stream;
 
 use crate::error::Error;
 
-/// The maximum number of pages one listing may take. Listings in this SDK stay far below it
-/// (100 000 pages of 100 items is ten million records); a provider that never ends is cut
-/// off here instead of exhausting memory.
+/// The maximum number of pages one listing may take. 100 000 pages of 100 items is ten
+/// million records, far more than any listing this SDK reads, so a provider that never
+/// ends is cut off here instead of exhausting memory.
 pub const MAX_PAGES: usize = 100_000;
 
 /// One page of a listing: its items and where the next page is.
 ///
-/// `next` holds whatever the provider uses to reach the next page: a URL from a GitHub
+/// `next` is whatever the provider uses to reach the next page: a URL from a GitHub
 /// `Link` header, a Slack `next_cursor`, a Jira `nextPageToken`. `None` means the provider
 /// signalled the end.
 #[derive(Debug, Clone, PartialEq)]

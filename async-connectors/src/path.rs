@@ -43,7 +43,7 @@ pub fn segment(raw: &str) -> String {
 ///
 /// URL parsers resolve `.` and `..` (and their percent-encoded forms `%2e`) as "this
 /// folder" and "the parent folder", so an id of `..` would reach another endpoint on the
-/// same host; an empty id would name the collection instead of one item.
+/// same host. An empty id would name the collection instead of one item.
 ///
 /// # Errors
 ///

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleId {
-    /// Rule 1: a person sees their own data.
+    /// Rule 1: a person may always see their own data.
     SelfAccess,
     /// Rule 2: team members and managers see whole-team aggregates above the minimum size.
     TeamAggregate,

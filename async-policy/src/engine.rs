@@ -16,7 +16,7 @@ const DEFAULT_MIN_GROUP_SIZE: usize = 3;
 
 /// A pure decision function from an access request to a decision.
 pub trait PolicyEngine: Send + Sync {
-    /// Decides a request. Never fails: anything the engine cannot decide is denied.
+    /// Decides a request. There is no error case: anything the engine cannot decide is denied.
     fn decide(&self, request: &AccessRequest) -> Decision;
 }
 

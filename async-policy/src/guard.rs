@@ -15,7 +15,7 @@ type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// Pairs a policy engine with an audit log and releases data only through decisions.
 ///
 /// Every decision about another person's individual data, allowed or denied, is written to
-/// the audit log; an allowed access is released only after its record is stored.
+/// the audit log. An allowed access is released only after its record is stored.
 pub struct Guard<E, L> {
     engine: E,
     log: L,

@@ -1,11 +1,11 @@
-//! Teams, roles and names: what the engine knows about the organisation.
+//! Teams, roles and names: the engine's view of the organisation.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_core::ids::{PersonId, TeamId};
 use async_core::model::Team;
 
-/// A role a person holds in a team.
+/// A role of a person in a team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// A member of the team.
@@ -90,7 +90,7 @@ impl Organization {
         self.teams.values()
     }
 
-    /// Returns the roles `person` holds in `team`.
+    /// Returns the roles `person` has in `team`.
     pub fn roles(&self, person: &PersonId, team: &TeamId) -> Vec<Role> {
         let mut roles = Vec::new();
         if let Some(found) = self.teams.get(team) {
@@ -120,12 +120,12 @@ impl Organization {
             .filter_map(|team| self.teams.get(team))
     }
 
-    /// Returns whether the organisation knows `person` as a member or manager of any team.
+    /// Returns whether `person` is a member or manager of any team.
     pub fn knows(&self, person: &PersonId) -> bool {
         self.known.contains(person)
     }
 
-    /// The name to use for `person` in explanations: the recorded name, else the id.
+    /// Returns the name to use for `person` in explanations: the recorded name, else the id.
     pub fn name_of<'a>(&'a self, person: &'a PersonId) -> &'a str {
         self.names
             .get(person)

@@ -18,18 +18,18 @@ pub enum Scope {
 /// A request to see one category of data for one purpose.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AccessRequest {
-    /// Who wants to see the data.
+    /// The person requesting the data.
     pub viewer: PersonId,
     /// Whose data it is.
     pub scope: Scope,
-    /// Which category of data.
+    /// The category of data.
     pub category: DataCategory,
     /// Why.
     pub purpose: Purpose,
 }
 
 impl AccessRequest {
-    /// A request by `viewer` for `subject`'s individual-level data.
+    /// Creates a request by `viewer` for `subject`'s individual-level data.
     pub fn individual(
         viewer: impl Into<PersonId>,
         subject: impl Into<PersonId>,
@@ -44,7 +44,7 @@ impl AccessRequest {
         }
     }
 
-    /// A request by `viewer` for an aggregate over `team`.
+    /// Creates a request by `viewer` for an aggregate over `team`.
     pub fn team_aggregate(
         viewer: impl Into<PersonId>,
         team: impl Into<TeamId>,
@@ -59,7 +59,7 @@ impl AccessRequest {
         }
     }
 
-    /// The subject person, for individual requests.
+    /// Returns the subject person, for individual requests.
     pub fn subject(&self) -> Option<&PersonId> {
         match &self.scope {
             Scope::Individual(subject) => Some(subject),

@@ -69,7 +69,7 @@ pub struct WorkItem {
     pub labels: Vec<String>,
 }
 
-/// Which way a link points, seen from the item that holds it.
+/// The direction of a link, seen from the item that carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkDirection {
@@ -84,7 +84,7 @@ pub enum LinkDirection {
 pub struct IssueLink {
     /// The link type's name (`Blocks`, `Relates`).
     pub link_type: String,
-    /// Which way the link points.
+    /// The link's direction.
     pub direction: LinkDirection,
     /// The phrase for this direction (`is blocked by`).
     pub description: String,
@@ -99,7 +99,7 @@ pub struct IssueLink {
 pub struct StatusChange {
     /// When the transition happened.
     pub at: DateTime<Utc>,
-    /// Who made it.
+    /// The account that made it.
     pub author: Option<AccountKey>,
     /// The status before, if any.
     pub from: Option<String>,
@@ -128,7 +128,7 @@ pub enum ChangeField {
 pub struct WorkItemChange {
     /// When the change happened.
     pub at: DateTime<Utc>,
-    /// Who made it.
+    /// The account that made it.
     pub author: Option<AccountKey>,
     /// Which field changed.
     pub field: ChangeField,
