@@ -93,12 +93,16 @@ mod language_model;
 mod offline;
 mod request;
 mod response;
+mod retry;
 pub mod slack;
+mod stream;
 pub mod tasks;
 
 pub use anthropic::{AnthropicModel, AnthropicModelBuilder, DEFAULT_BASE_URL};
-pub use error::{Error, ProviderContext};
+pub use error::{Error, PartialText, ProviderContext, RateLimitScope};
 pub use language_model::LanguageModel;
 pub use offline::OfflineModel;
-pub use request::{CompletionRequest, ContentPart, FactSheet, Message, Role};
+pub use request::{CompletionRequest, ContentPart, FactSheet, Message, OutputSchema, Role};
 pub use response::{CompletionResponse, ModelInfo, StopReason, Usage};
+pub use retry::{RetryDecision, RetryPolicy};
+pub use stream::{CompletionStream, StreamEvent};

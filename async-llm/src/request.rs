@@ -33,13 +33,20 @@ impl ContentPart {
     }
 }
 
-/// One message of a conversation: a role and its content parts.
+/// One message of a conversation: a role, its content parts and an optional prompt-cache
+/// breakpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// The message's author.
     pub role: Role,
     /// The content, in order.
     pub content: Vec<ContentPart>,
+    /// Whether the prompt up to and including this message should be cached.
+    ///
+    /// Anthropic caches only up to explicit breakpoints (`cache_control` on the last
+    /// block), at most four per request. OpenAI and Gemini cache long prefixes on their
+    /// own and ignore the marker.
+    pub cache_breakpoint: bool,
 }
 
 impl Message {
@@ -48,6 +55,7 @@ impl Message {
         Self {
             role: Role::User,
             content: vec![ContentPart::Text(text.into())],
+            cache_breakpoint: false,
         }
     }
 
@@ -57,7 +65,15 @@ impl Message {
         Self {
             role: Role::Assistant,
             content: vec![ContentPart::Text(text.into())],
+            cache_breakpoint: false,
         }
+    }
+
+    /// Marks the prompt up to and including this message for caching.
+    #[must_use]
+    pub fn with_cache_breakpoint(mut self) -> Self {
+        self.cache_breakpoint = true;
+        self
     }
 }
 
@@ -72,6 +88,69 @@ impl Message {
 pub trait FactSheet: fmt::Debug + Send + Sync {
     /// Writes the facts as Markdown, deterministically.
     fn render_markdown(&self) -> String;
+}
+
+/// A JSON Schema the answer must match, sent through each provider's own structured-output
+/// mechanism.
+///
+/// Anthropic receives it as `output_config.format`, OpenAI as
+/// `response_format.json_schema`, Gemini as `responseMimeType: application/json` with
+/// `responseJsonSchema`. The provider constrains the answer; the caller still validates
+/// it, because not every model or compatible server honours the schema.
+///
+/// # Examples
+///
+/// ```
+/// use async_llm::OutputSchema;
+/// use serde_json::json;
+///
+/// let schema = OutputSchema::new("action_items", json!({
+///     "type": "object",
+///     "properties": {"items": {"type": "array", "items": {"type": "string"}}},
+///     "required": ["items"],
+///     "additionalProperties": false
+/// }));
+/// assert!(schema.strict);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OutputSchema {
+    /// A name for the schema; OpenAI requires 1 to 64 characters of `a-z`, `A-Z`, `0-9`,
+    /// `_` and `-`.
+    pub name: String,
+    /// The JSON Schema.
+    pub schema: serde_json::Value,
+    /// Whether the provider must follow the schema exactly (OpenAI's `strict`), which
+    /// limits the schema to the subset the provider supports.
+    pub strict: bool,
+    /// What the answer is for, when the provider accepts a description.
+    pub description: Option<String>,
+}
+
+impl OutputSchema {
+    /// Creates a strict schema named `name`.
+    pub fn new(name: impl Into<String>, schema: serde_json::Value) -> Self {
+        Self {
+            name: name.into(),
+            schema,
+            strict: true,
+            description: None,
+        }
+    }
+
+    /// Sets whether the provider must follow the schema exactly.
+    #[must_use]
+    pub fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Sets a description of the answer.
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
 }
 
 /// A provider-neutral request for one completion.
@@ -99,6 +178,11 @@ pub struct CompletionRequest {
     pub temperature: Option<f32>,
     /// Sequences that end the output when the model writes them.
     pub stop_sequences: Vec<String>,
+    /// Whether the system prompt should be cached (Anthropic `cache_control`); see
+    /// [`Message::cache_breakpoint`].
+    pub cache_system: bool,
+    /// The JSON Schema the answer must match, if any.
+    pub output_schema: Option<OutputSchema>,
     /// Caller labels. Providers send only the keys they support (Anthropic: `user_id`,
     /// which must be an opaque id, never a name or an e-mail address).
     pub metadata: BTreeMap<String, String>,
@@ -115,6 +199,8 @@ impl CompletionRequest {
             max_output_tokens,
             temperature: None,
             stop_sequences: Vec::new(),
+            cache_system: false,
+            output_schema: None,
             metadata: BTreeMap::new(),
             facts: None,
         }
@@ -138,6 +224,20 @@ impl CompletionRequest {
     #[must_use]
     pub fn with_stop_sequence(mut self, stop: impl Into<String>) -> Self {
         self.stop_sequences.push(stop.into());
+        self
+    }
+
+    /// Marks the system prompt for caching.
+    #[must_use]
+    pub fn with_cached_system(mut self) -> Self {
+        self.cache_system = true;
+        self
+    }
+
+    /// Asks for an answer matching `schema`.
+    #[must_use]
+    pub fn with_output_schema(mut self, schema: OutputSchema) -> Self {
+        self.output_schema = Some(schema);
         self
     }
 

@@ -21,6 +21,9 @@ pub enum StopReason {
     ToolUse,
     /// The model declined to answer.
     Refusal,
+    /// The provider's content filter cut the answer (OpenAI `content_filter`, Gemini
+    /// `SAFETY`, `RECITATION`, `BLOCKLIST`, `PROHIBITED_CONTENT`, `SPII`).
+    ContentFiltered,
     /// A long server-side turn paused; sending the conversation again continues it.
     PauseTurn,
     /// The conversation filled the model's context window.
@@ -39,6 +42,7 @@ impl fmt::Display for StopReason {
             StopReason::StopSequence => "stop sequence",
             StopReason::ToolUse => "tool use",
             StopReason::Refusal => "refusal",
+            StopReason::ContentFiltered => "content filtered",
             StopReason::PauseTurn => "paused turn",
             StopReason::ContextWindowExceeded => "context window exceeded",
             StopReason::Rendered => "rendered offline",
@@ -48,37 +52,150 @@ impl fmt::Display for StopReason {
     }
 }
 
-/// Token counts of one completion, as the provider reported them.
+/// Token counts of one completion, as the provider reported them, split the same way for
+/// every provider.
 ///
 /// A field the provider did not report is `None`, never `0`, so "absent" and "zero" stay
-/// apart.
+/// apart. Input is split into uncached input, cache reads and cache writes, which
+/// providers bill at different prices: Anthropic reports them apart already, while
+/// OpenAI's `prompt_tokens` and Gemini's `promptTokenCount` include the cached tokens and
+/// are split by the provider mapping. Output includes reasoning tokens; `reasoning_tokens`
+/// says how many of them there were.
+///
+/// # Examples
+///
+/// ```
+/// use async_llm::Usage;
+///
+/// // A stream reports running totals: the later snapshot replaces the earlier one.
+/// let mut usage = Usage::new().with_uncached_input(120).with_output(1);
+/// usage.merge_running_total(&Usage::new().with_output(87));
+/// assert_eq!(usage.uncached_input_tokens, Some(120));
+/// assert_eq!(usage.output_tokens, Some(87));
+/// assert_eq!(usage.total_input_tokens(), Some(120));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Usage {
     /// Input tokens neither read from nor written to a prompt cache.
-    pub input_tokens: Option<u64>,
-    /// Output tokens, including any reasoning tokens.
-    pub output_tokens: Option<u64>,
+    pub uncached_input_tokens: Option<u64>,
     /// Input tokens read from a prompt cache.
     pub cache_read_tokens: Option<u64>,
     /// Input tokens written to a prompt cache.
     pub cache_write_tokens: Option<u64>,
+    /// Output tokens, reasoning tokens included.
+    pub output_tokens: Option<u64>,
+    /// The part of the output tokens the model spent reasoning, when reported.
+    pub reasoning_tokens: Option<u64>,
 }
 
 impl Usage {
+    /// Creates a usage with no count reported.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the uncached input tokens.
+    #[must_use]
+    pub fn with_uncached_input(mut self, tokens: u64) -> Self {
+        self.uncached_input_tokens = Some(tokens);
+        self
+    }
+
+    /// Sets the input tokens read from a prompt cache.
+    #[must_use]
+    pub fn with_cache_read(mut self, tokens: u64) -> Self {
+        self.cache_read_tokens = Some(tokens);
+        self
+    }
+
+    /// Sets the input tokens written to a prompt cache.
+    #[must_use]
+    pub fn with_cache_write(mut self, tokens: u64) -> Self {
+        self.cache_write_tokens = Some(tokens);
+        self
+    }
+
+    /// Sets the output tokens.
+    #[must_use]
+    pub fn with_output(mut self, tokens: u64) -> Self {
+        self.output_tokens = Some(tokens);
+        self
+    }
+
+    /// Sets the reasoning tokens.
+    #[must_use]
+    pub fn with_reasoning(mut self, tokens: u64) -> Self {
+        self.reasoning_tokens = Some(tokens);
+        self
+    }
+
     /// Returns whether no count was reported at all.
     pub fn is_empty(&self) -> bool {
-        self.input_tokens.is_none()
-            && self.output_tokens.is_none()
+        self.uncached_input_tokens.is_none()
             && self.cache_read_tokens.is_none()
             && self.cache_write_tokens.is_none()
+            && self.output_tokens.is_none()
+            && self.reasoning_tokens.is_none()
     }
 
     /// Returns all input tokens (uncached, cache reads and cache writes), or `None` when
-    /// the uncached count is unknown.
+    /// none of them was reported.
     pub fn total_input_tokens(&self) -> Option<u64> {
-        let cached = self.cache_read_tokens.unwrap_or(0) + self.cache_write_tokens.unwrap_or(0);
-        self.input_tokens.map(|input| input + cached)
+        sum([
+            self.uncached_input_tokens,
+            self.cache_read_tokens,
+            self.cache_write_tokens,
+        ])
     }
+
+    /// Returns input and output tokens together, or `None` when none was reported.
+    pub fn total_tokens(&self) -> Option<u64> {
+        sum([self.total_input_tokens(), self.output_tokens])
+    }
+
+    /// Takes in a later running-total snapshot of the same completion.
+    ///
+    /// Streams report usage cumulatively (Anthropic's `message_delta`, every Gemini
+    /// chunk), so each field the snapshot reports replaces the earlier value instead of
+    /// being added to it, and a field it leaves out keeps the earlier value. Adding the
+    /// snapshots would count the same tokens twice.
+    pub fn merge_running_total(&mut self, snapshot: &Usage) {
+        let replace = |kept: &mut Option<u64>, later: Option<u64>| {
+            if later.is_some() {
+                *kept = later;
+            }
+        };
+        replace(
+            &mut self.uncached_input_tokens,
+            snapshot.uncached_input_tokens,
+        );
+        replace(&mut self.cache_read_tokens, snapshot.cache_read_tokens);
+        replace(&mut self.cache_write_tokens, snapshot.cache_write_tokens);
+        replace(&mut self.output_tokens, snapshot.output_tokens);
+        replace(&mut self.reasoning_tokens, snapshot.reasoning_tokens);
+    }
+
+    /// Adds the counts of another, separate completion (a retry, a second call of the
+    /// same task); a field stays `None` only when both are `None`.
+    pub fn add(&mut self, other: &Usage) {
+        let add = |kept: &mut Option<u64>, other: Option<u64>| {
+            *kept = sum([*kept, other]);
+        };
+        add(&mut self.uncached_input_tokens, other.uncached_input_tokens);
+        add(&mut self.cache_read_tokens, other.cache_read_tokens);
+        add(&mut self.cache_write_tokens, other.cache_write_tokens);
+        add(&mut self.output_tokens, other.output_tokens);
+        add(&mut self.reasoning_tokens, other.reasoning_tokens);
+    }
+}
+
+/// Adds the reported counts; `None` when none was reported.
+fn sum<const N: usize>(counts: [Option<u64>; N]) -> Option<u64> {
+    counts
+        .into_iter()
+        .flatten()
+        .reduce(|total, count| total.saturating_add(count))
 }
 
 /// A model's provider, id, context window and network use.
@@ -194,13 +311,39 @@ mod tests {
 
     #[test]
     fn usage_total_input_adds_cache() {
-        let usage = Usage {
-            input_tokens: Some(10),
-            output_tokens: Some(5),
-            cache_read_tokens: Some(100),
-            cache_write_tokens: None,
-        };
+        let usage = Usage::new()
+            .with_uncached_input(10)
+            .with_output(5)
+            .with_cache_read(100);
         assert_eq!(usage.total_input_tokens(), Some(110));
+        assert_eq!(usage.total_tokens(), Some(115));
+        assert_eq!(
+            Usage::new().with_cache_read(4).total_input_tokens(),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn usage_merge_replaces_not_sums() {
+        let mut usage = Usage::new()
+            .with_uncached_input(50)
+            .with_cache_read(10)
+            .with_output(1);
+        usage.merge_running_total(&Usage::new().with_output(30).with_cache_read(10));
+        usage.merge_running_total(&Usage::new().with_output(42));
+        assert_eq!(usage.uncached_input_tokens, Some(50));
+        assert_eq!(usage.cache_read_tokens, Some(10));
+        assert_eq!(usage.output_tokens, Some(42));
+        assert_eq!(usage.reasoning_tokens, None);
+    }
+
+    #[test]
+    fn usage_add_keeps_absent() {
+        let mut usage = Usage::new().with_output(3);
+        usage.add(&Usage::new().with_output(4).with_uncached_input(2));
+        assert_eq!(usage.output_tokens, Some(7));
+        assert_eq!(usage.uncached_input_tokens, Some(2));
+        assert_eq!(usage.cache_write_tokens, None);
     }
 
     #[test]

@@ -68,7 +68,7 @@ async fn success_maps_response() {
     assert_eq!(response.stop_reason, StopReason::EndTurn);
     assert_eq!(response.model, "claude-sonnet-4-5-20250929");
     assert_eq!(response.request_id.as_deref(), Some("req_011FixtureOk"));
-    assert_eq!(response.usage.input_tokens, Some(412));
+    assert_eq!(response.usage.uncached_input_tokens, Some(412));
     assert_eq!(response.usage.output_tokens, Some(58));
     assert_eq!(response.usage.cache_read_tokens, Some(0));
     assert_eq!(response.usage.cache_write_tokens, None);

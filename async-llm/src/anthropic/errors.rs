@@ -1,10 +1,9 @@
 //! Classification of Messages API error responses.
 
-use std::time::Duration;
-
+use http::HeaderMap;
 use serde::Deserialize;
 
-use crate::{Error, ProviderContext};
+use crate::{Error, ProviderContext, RateLimitScope};
 
 /// The 429 detail code that means the spend limit is reached until the next billing
 /// period, so waiting minutes does not help.
@@ -37,11 +36,8 @@ pub(crate) struct ErrorResponse<'a> {
     pub(crate) status: u16,
     /// The body bytes.
     pub(crate) body: &'a [u8],
-    /// The `request-id` header, if present.
-    pub(crate) request_id: Option<&'a str>,
-    /// The delay the server asked for, as the HTTP client parsed it from `retry-after-ms`
-    /// or `retry-after`.
-    pub(crate) retry_after: Option<Duration>,
+    /// The response headers: request id, `x-should-retry`, retry delay, rate limits.
+    pub(crate) headers: &'a HeaderMap,
 }
 
 /// Classifies a non-2xx Messages API response.
@@ -63,14 +59,14 @@ pub(crate) fn classify(response: ErrorResponse<'_>) -> Error {
         None => (None, None, None, None),
     };
 
-    let request_id = response.request_id.map(str::to_owned).or(body_request_id);
-    let context = Box::new(
-        ProviderContext::new(super::PROVIDER, super::OPERATION)
-            .with_status(response.status)
-            .with_request_id(request_id)
-            .with_provider_error(kind.clone(), message.clone()),
-    );
-    let retry_after = response.retry_after;
+    let mut context = ProviderContext::new(super::PROVIDER, super::OPERATION)
+        .with_status(response.status)
+        .with_response_headers(response.headers)
+        .with_provider_error(kind.clone(), message.clone());
+    if context.request_id.is_none() {
+        context.request_id = body_request_id;
+    }
+    let context = Box::new(context);
 
     let class = kind
         .as_deref()
@@ -81,13 +77,10 @@ pub(crate) fn classify(response: ErrorResponse<'_>) -> Error {
             Error::QuotaExhausted { context }
         }
         Class::RateLimited => Error::RateLimited {
+            scope: RateLimitScope::from_headers(&context),
             context,
-            retry_after,
         },
-        Class::Overloaded => Error::Overloaded {
-            context,
-            retry_after,
-        },
+        Class::Overloaded => Error::Overloaded { context },
         Class::Quota => Error::QuotaExhausted { context },
         Class::Authentication => Error::Authentication { context },
         Class::Permission => Error::PermissionDenied { context },
@@ -151,14 +144,26 @@ fn is_context_overflow(message: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+    use std::time::Duration;
+
+    use http::HeaderValue;
+
     use super::*;
+
+    static REQUEST_ID: LazyLock<HeaderMap> = LazyLock::new(|| {
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", HeaderValue::from_static("req_hdr"));
+        headers
+    });
+
+    static NO_HEADERS: LazyLock<HeaderMap> = LazyLock::new(HeaderMap::new);
 
     fn response(status: u16, body: &str) -> ErrorResponse<'_> {
         ErrorResponse {
             status,
             body: body.as_bytes(),
-            request_id: Some("req_hdr"),
-            retry_after: None,
+            headers: &REQUEST_ID,
         }
     }
 
@@ -233,7 +238,7 @@ mod tests {
     fn request_id_falls_back_to_body() {
         let body = envelope("api_error", "boom");
         let mut input = response(500, &body);
-        input.request_id = None;
+        input.headers = &NO_HEADERS;
         assert_eq!(classify(input).request_id(), Some("req_body"));
     }
 
@@ -248,10 +253,23 @@ mod tests {
     #[test]
     fn rate_limit_keeps_retry_after() {
         let body = envelope("rate_limit_error", "slow down");
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        headers.insert(
+            "anthropic-ratelimit-requests-remaining",
+            HeaderValue::from_static("0"),
+        );
         let mut input = response(429, &body);
-        input.retry_after = Some(Duration::from_secs(7));
+        input.headers = &headers;
         let error = classify(input);
         assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
         assert!(error.is_retryable());
+        assert!(matches!(
+            error,
+            Error::RateLimited {
+                scope: RateLimitScope::Requests,
+                ..
+            }
+        ));
     }
 }

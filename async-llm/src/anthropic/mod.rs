@@ -137,8 +137,7 @@ impl LanguageModel for AnthropicModel {
             return Err(errors::classify(errors::ErrorResponse {
                 status: response.status(),
                 body: response.body(),
-                request_id: request_id.as_deref(),
-                retry_after: response.retry_after(),
+                headers: response.headers(),
             }));
         }
 
@@ -151,7 +150,7 @@ impl LanguageModel for AnthropicModel {
                             .with_request_id(request_id.clone()),
                     ),
                     raw_body: truncate_body(response.body()),
-                    source,
+                    source: Box::new(source),
                 }
             })?;
         Ok(wire::from_wire(decoded, request_id))

@@ -134,7 +134,7 @@ enum WireOutputBlock {
 }
 
 #[derive(Debug, Deserialize)]
-struct WireUsage {
+pub(crate) struct WireUsage {
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
     cache_read_input_tokens: Option<u64>,
@@ -164,13 +164,15 @@ pub(crate) fn from_wire(wire: WireResponse, request_id: Option<String>) -> Compl
     response
 }
 
-fn to_usage(wire: WireUsage) -> Usage {
-    Usage {
-        input_tokens: wire.input_tokens,
-        output_tokens: wire.output_tokens,
-        cache_read_tokens: wire.cache_read_input_tokens,
-        cache_write_tokens: wire.cache_creation_input_tokens,
-    }
+/// Anthropic's `input_tokens` already excludes cache reads and writes, so it is the
+/// uncached input as it stands.
+pub(crate) fn to_usage(wire: WireUsage) -> Usage {
+    let mut usage = Usage::new();
+    usage.uncached_input_tokens = wire.input_tokens;
+    usage.output_tokens = wire.output_tokens;
+    usage.cache_read_tokens = wire.cache_read_input_tokens;
+    usage.cache_write_tokens = wire.cache_creation_input_tokens;
+    usage
 }
 
 /// Maps the API's `stop_reason` to [`StopReason`], keeping unknown values.
@@ -299,7 +301,7 @@ mod tests {
         assert_eq!(response.text(), "Hello there");
         assert_eq!(response.stop_reason, StopReason::StopSequence);
         assert_eq!(response.stop_sequence.as_deref(), Some("END"));
-        assert_eq!(response.usage.input_tokens, Some(12));
+        assert_eq!(response.usage.uncached_input_tokens, Some(12));
         assert_eq!(response.usage.output_tokens, Some(3));
         assert_eq!(response.usage.cache_read_tokens, None);
         assert_eq!(response.usage.cache_write_tokens, Some(0));
