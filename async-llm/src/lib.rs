@@ -95,8 +95,10 @@ mod request;
 mod response;
 mod retry;
 pub mod slack;
+pub mod sse;
 mod stream;
 pub mod tasks;
+mod transport;
 
 pub use anthropic::{AnthropicModel, AnthropicModelBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, PartialText, ProviderContext, RateLimitScope};

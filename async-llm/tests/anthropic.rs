@@ -149,7 +149,7 @@ async fn overloaded_retried_then_success() {
 }
 
 #[tokio::test]
-async fn server_error_not_resent() {
+async fn server_error_resent_twice() {
     let mut server = mockito::Server::new_async().await;
     let failing = server
         .mock("POST", "/v1/messages")
@@ -157,7 +157,7 @@ async fn server_error_not_resent() {
         .with_body(
             r#"{"type":"error","error":{"type":"api_error","message":"Internal server error"}}"#,
         )
-        .expect(1)
+        .expect(3)
         .create_async()
         .await;
 
@@ -272,4 +272,47 @@ async fn default_egress_rejects_loopback() {
 
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn stream_collects_text_and_usage() {
+    let body = concat!(
+        "event: message_start\r\n",
+        "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}\r\n\r\n",
+        "event: content_block_delta\r\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Done: \"}}\r\n\r\n",
+        ": keep-alive\r\n\r\n",
+        "event: content_block_delta\r\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"PAY-12\"}}\r\n\r\n",
+        "event: message_delta\r\n",
+        "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\r\n\r\n",
+        "event: message_stop\r\n",
+        "data: {\"type\":\"message_stop\"}\r\n\r\n",
+    );
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("POST", "/v1/messages")
+        .match_header("accept", "text/event-stream")
+        .match_body(Matcher::PartialJson(json!({"stream": true})))
+        .with_status(200)
+        .with_header("content-type", "text/event-stream")
+        .with_header("request-id", "req_stream")
+        .with_body(body)
+        .create_async()
+        .await;
+
+    let response = anthropic(&server)
+        .stream(&request())
+        .await
+        .expect("stream opens")
+        .into_response()
+        .await
+        .expect("stream completes");
+
+    mock.assert_async().await;
+    assert_eq!(response.text(), "Done: PAY-12");
+    assert_eq!(response.stop_reason, StopReason::EndTurn);
+    assert_eq!(response.usage.uncached_input_tokens, Some(20));
+    assert_eq!(response.usage.output_tokens, Some(9));
+    assert_eq!(response.request_id.as_deref(), Some("req_stream"));
 }

@@ -76,6 +76,10 @@ impl HttpClient {
         self.max_response_bytes
     }
 
+    pub(crate) fn reqwest(&self) -> &reqwest::Client {
+        &self.inner
+    }
+
     /// Sends a request, following redirects and retrying where that is safe, and returns
     /// the response whatever its status.
     ///
@@ -141,6 +145,9 @@ impl HttpClient {
                     else {
                         return Ok(response);
                     };
+                    if !request.allows_retries() {
+                        return Ok(response);
+                    }
                     match self.plan_retry(attempt, waited, response.retry_after()) {
                         Some(delay) => (delay, cause),
                         None => return Ok(response),
@@ -148,7 +155,7 @@ impl HttpClient {
                 }
                 Err(error) => {
                     trace::log_failure(&error);
-                    if !retry::retryable_error(request, &error) {
+                    if !request.allows_retries() || !retry::retryable_error(request, &error) {
                         return Err(with_attempts(error, attempt));
                     }
                     match self.plan_retry(attempt, waited, None) {
@@ -222,7 +229,7 @@ impl HttpClient {
 ///
 /// A resolution the egress resolver rejected surfaces as [`Error::EgressDenied`], the same
 /// error a rejected URL gives.
-fn transport_error(request: &ApiRequest, source: reqwest::Error) -> Error {
+pub(crate) fn transport_error(request: &ApiRequest, source: reqwest::Error) -> Error {
     if let Some(denial) = find_denial(&source) {
         return Error::EgressDenied(denial);
     }

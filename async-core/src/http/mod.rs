@@ -54,6 +54,15 @@
 //! and 504 and broken connections only for idempotent ones; a connection that could not
 //! be made for any method. The wait honours `retry-after-ms`, `Retry-After` (seconds or an
 //! HTTP-date) and `x-ratelimit-reset`, and otherwise backs off exponentially with jitter.
+//! [`ApiRequest::without_retries`] turns retries off for one request, for callers that
+//! retry with their own rules.
+//!
+//! # Streaming
+//!
+//! [`HttpClient::send_streaming`] returns a [`StreamingResponse`] as soon as the headers
+//! arrive and reads the body chunk by chunk. It applies the same egress check, never
+//! retries and never follows redirects, and bounds each wait by an idle timeout instead
+//! of a total timeout.
 
 mod builder;
 mod client;
@@ -64,6 +73,7 @@ mod request;
 mod resolver;
 mod response;
 mod retry;
+mod stream;
 mod trace;
 
 pub use builder::{DEFAULT_MAX_RESPONSE_BYTES, HttpClientBuilder};
@@ -73,3 +83,4 @@ pub use redact::redact_url;
 pub use request::ApiRequest;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;
+pub use stream::StreamingResponse;

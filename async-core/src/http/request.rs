@@ -26,6 +26,7 @@ pub struct ApiRequest {
     body: Option<Bytes>,
     idempotent: bool,
     retry_safe: bool,
+    retries: bool,
     timeout: Option<Duration>,
 }
 
@@ -58,6 +59,7 @@ impl ApiRequest {
             body: None,
             idempotent,
             retry_safe: false,
+            retries: true,
             timeout: None,
         }
     }
@@ -122,6 +124,22 @@ impl ApiRequest {
     pub fn retry_safe(mut self, retry_safe: bool) -> Self {
         self.retry_safe = retry_safe;
         self
+    }
+
+    /// Sends the request exactly once, leaving every retry to the caller.
+    ///
+    /// Model providers use it because they retry with rules that read the error body (an
+    /// exhausted quota is never retried), and two retry loops stacked would multiply the
+    /// attempts.
+    #[must_use]
+    pub fn without_retries(mut self) -> Self {
+        self.retries = false;
+        self
+    }
+
+    /// Returns whether the client may retry the request itself.
+    pub fn allows_retries(&self) -> bool {
+        self.retries
     }
 
     /// Overrides the client's request timeout for this request.
@@ -284,6 +302,7 @@ impl fmt::Debug for ApiRequest {
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("idempotent", &self.idempotent)
             .field("retry_safe", &self.retry_safe)
+            .field("retries", &self.retries)
             .field("timeout", &self.timeout)
             .finish()
     }

@@ -119,8 +119,11 @@ fn class_of_type(kind: &str) -> Option<Class> {
     Some(class)
 }
 
+/// Maps the status when the body names no known error type. An error envelope inside a
+/// 200 stream with an unknown type is a server-side failure.
 fn class_of_status(status: u16) -> Class {
     match status {
+        200..=299 => Class::Server,
         429 => Class::RateLimited,
         529 => Class::Overloaded,
         402 => Class::Quota,

@@ -1,13 +1,15 @@
 //! The Anthropic Messages API.
 //!
-//! [`AnthropicModel`] sends `POST {base}/v1/messages` through the SDK's
-//! [`HttpClient`], so the egress allowlist, timeouts and the client's retries apply; the
-//! request is marked retry-safe, so 429 and 529 responses are retried with backoff that
-//! honours `retry-after`. The request and response mapping are pure functions in `wire`,
-//! and error classification is a pure function in `errors`, so both are unit-tested
-//! without a server.
+//! [`AnthropicModel`] sends `POST {base}/v1/messages` through the SDK's [`HttpClient`],
+//! so the egress allowlist applies. Retries follow the crate's [`RetryPolicy`] (the
+//! HTTP client's own retries are turned off per request, so the two never stack):
+//! 429, 529 and other retryable failures are resent, honouring `retry-after-ms`,
+//! `retry-after` and `x-should-retry`; an exhausted spend limit is not. The request and
+//! response mapping are pure functions in `wire` and `stream`, and error classification
+//! is a pure function in `errors`, so all are unit-tested without a server.
 
 mod errors;
+mod stream;
 mod wire;
 
 use std::fmt;
@@ -15,13 +17,14 @@ use std::time::Duration;
 
 use async_core::http::{ApiRequest, EgressPolicy, HttpClient, redact_url};
 use async_trait::async_trait;
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 use url::Url;
 
-use crate::error::truncate_body;
+use crate::transport::{Exchange, Protocol, decode_json};
 use crate::{
-    CompletionRequest, CompletionResponse, Error, LanguageModel, ModelInfo, ProviderContext,
+    CompletionRequest, CompletionResponse, CompletionStream, Error, LanguageModel, ModelInfo,
+    ProviderContext, RetryPolicy,
 };
 
 /// The provider name used in errors, logs and [`ModelInfo`].
@@ -40,9 +43,13 @@ const API_VERSION: &str = "2023-06-01";
 /// The context window of current Claude models, in tokens.
 const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 
-/// The per-request timeout. The official SDKs default to ten minutes for non-streaming
-/// calls because long completions take that long.
+/// The total timeout of a request without streaming. The official SDKs default to ten
+/// minutes because long completions take that long.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The longest wait for the next chunk of a stream. The API sends `ping` events while a
+/// long answer is produced, so a minute of silence means the connection stalled.
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A Claude model reached through the Anthropic Messages API.
 ///
@@ -65,12 +72,11 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// ```
 #[derive(Clone)]
 pub struct AnthropicModel {
-    http: HttpClient,
+    exchange: Exchange,
     api_key: SecretString,
     model: String,
     endpoint: Url,
     context_window: u32,
-    timeout: Duration,
 }
 
 impl fmt::Debug for AnthropicModel {
@@ -80,8 +86,29 @@ impl fmt::Debug for AnthropicModel {
             .field("endpoint", &self.endpoint.as_str())
             .field("api_key", &"[redacted]")
             .field("context_window", &self.context_window)
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.exchange.timeout)
+            .field("idle_timeout", &self.exchange.idle_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+/// Error classification and stream decoding of the Messages API.
+#[derive(Debug, Clone, Copy)]
+struct Messages;
+
+impl Protocol for Messages {
+    type Handler = stream::Handler;
+
+    fn classify(&self, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
+        errors::classify(errors::ErrorResponse {
+            status,
+            body,
+            headers,
+        })
+    }
+
+    fn handler(&self) -> Self::Handler {
+        stream::Handler::new()
     }
 }
 
@@ -95,65 +122,57 @@ impl AnthropicModel {
             http: None,
             context_window: DEFAULT_CONTEXT_WINDOW,
             timeout: DEFAULT_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
         }
     }
 
-    fn api_request(&self, body: Vec<u8>) -> ApiRequest {
+    fn api_request(&self, request: &CompletionRequest, stream: bool) -> Result<ApiRequest, Error> {
+        let body = wire::to_wire(&self.model, request, stream)?;
+        let body = serde_json::to_vec(&body).map_err(|source| {
+            Error::InvalidConfig(format!("could not encode the request body: {source}"))
+        })?;
         let version = HeaderName::from_static("anthropic-version");
         let key = HeaderName::from_static("x-api-key");
+        let accept = if stream {
+            "text/event-stream"
+        } else {
+            "application/json"
+        };
 
-        // Anthropic rejects a request with 429 or 529 before processing it, so the client
-        // may resend it on those. The request stays non-idempotent because a 500 or a
-        // timeout may follow a processed (and billed) request, which must not be resent.
-        ApiRequest::post(PROVIDER, OPERATION, self.endpoint.clone())
+        Ok(ApiRequest::post(PROVIDER, OPERATION, self.endpoint.clone())
             .header(version, HeaderValue::from_static(API_VERSION))
+            .header(http::header::ACCEPT, HeaderValue::from_static(accept))
             .secret_header(key, self.api_key.clone())
-            .json_body(body)
-            .retry_safe(true)
-            .timeout(self.timeout)
+            .json_body(body))
     }
 }
 
 #[async_trait]
 impl LanguageModel for AnthropicModel {
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
-        let body = wire::to_wire(&self.model, request)?;
-        let body = serde_json::to_vec(&body).map_err(|source| {
-            Error::InvalidConfig(format!("could not encode the request body: {source}"))
-        })?;
-
-        let response = self.http.send(self.api_request(body)).await?;
+        let api_request = self.api_request(request, false)?;
+        let response = self.exchange.send(&Messages, &api_request).await?;
         let request_id = response.request_id().map(str::to_owned);
         tracing::debug!(
             provider = PROVIDER,
             model = %self.model,
             status = response.status(),
-            attempts = response.attempts(),
             request_id = request_id.as_deref().unwrap_or(""),
             "messages.create answered"
         );
 
-        if !response.is_success() {
-            return Err(errors::classify(errors::ErrorResponse {
-                status: response.status(),
-                body: response.body(),
-                headers: response.headers(),
-            }));
-        }
-
-        let decoded =
-            serde_json::from_slice::<wire::WireResponse>(response.body()).map_err(|source| {
-                Error::Decode {
-                    context: Box::new(
-                        ProviderContext::new(PROVIDER, OPERATION)
-                            .with_status(response.status())
-                            .with_request_id(request_id.clone()),
-                    ),
-                    raw_body: truncate_body(response.body()),
-                    source: Box::new(source),
-                }
-            })?;
+        let decoded: wire::WireResponse =
+            decode_json(&response, ProviderContext::new(PROVIDER, OPERATION))?;
         Ok(wire::from_wire(decoded, request_id))
+    }
+
+    async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, Error> {
+        let api_request = self.api_request(request, true)?;
+        let fallback = ProviderContext::new(PROVIDER, OPERATION);
+        self.exchange
+            .stream(Messages, api_request, fallback, self.model.clone())
+            .await
     }
 
     fn describe(&self) -> ModelInfo {
@@ -170,6 +189,8 @@ pub struct AnthropicModelBuilder {
     http: Option<HttpClient>,
     context_window: u32,
     timeout: Duration,
+    idle_timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for AnthropicModelBuilder {
@@ -201,9 +222,22 @@ impl AnthropicModelBuilder {
         self
     }
 
-    /// Sets the per-request timeout (default ten minutes).
+    /// Sets the total timeout of one attempt without streaming (default ten minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets the longest wait for the headers or the next chunk of a stream (default one
+    /// minute). Streams have no total timeout.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy (default: two retries, as the official SDKs do).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -220,12 +254,16 @@ impl AnthropicModelBuilder {
             None => HttpClient::new(EgressPolicy::default())?,
         };
         Ok(AnthropicModel {
-            http,
+            exchange: Exchange {
+                http,
+                retry: self.retry,
+                timeout: self.timeout,
+                idle_timeout: self.idle_timeout,
+            },
             api_key: self.api_key,
             model: self.model,
             endpoint,
             context_window: self.context_window,
-            timeout: self.timeout,
         })
     }
 }

@@ -17,13 +17,25 @@ pub(crate) struct WireRequest<'a> {
     max_tokens: u32,
     messages: Vec<WireMessage<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    system: Option<&'a str>,
+    system: Option<WireSystem<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     temperature: Option<f32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     stop_sequences: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<WireMetadata<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_config: Option<WireOutputConfig<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stream: bool,
+}
+
+/// The system prompt: a plain string, or one text block when it carries a cache marker.
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+enum WireSystem<'a> {
+    Text(&'a str),
+    Blocks([WireInputBlock<'a>; 1]),
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -35,7 +47,34 @@ struct WireMessage<'a> {
 #[derive(Debug, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum WireInputBlock<'a> {
-    Text { text: &'a str },
+    Text {
+        text: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cache_control: Option<CacheControl>,
+    },
+}
+
+/// A prompt-cache breakpoint: the prompt up to and including the marked block is cached
+/// for the default five minutes.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+struct CacheControl {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+const EPHEMERAL: CacheControl = CacheControl { kind: "ephemeral" };
+
+/// Structured output: `output_config: {format: {type: "json_schema", schema}}`.
+#[derive(Debug, Serialize, PartialEq)]
+struct WireOutputConfig<'a> {
+    format: WireFormat<'a>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+struct WireFormat<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: &'a serde_json::Value,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -43,18 +82,19 @@ struct WireMetadata<'a> {
     user_id: &'a str,
 }
 
-/// Maps a neutral request to the Messages API body for `model`.
+/// Maps a neutral request to the Messages API body for `model`, streamed or not.
 ///
 /// Only `metadata["user_id"]` is sent, because it is the only metadata field the API
 /// accepts; the attached facts are never sent.
 ///
 /// # Errors
 ///
-/// Returns [`Error::InvalidRequest`] when the request has no messages or its temperature
-/// is outside 0.0..=1.0.
+/// Returns [`Error::InvalidRequest`] when the request has no messages, its temperature
+/// is outside 0.0..=1.0, or it sets more cache breakpoints than the API accepts.
 pub(crate) fn to_wire<'a>(
     model: &'a str,
     request: &'a CompletionRequest,
+    stream: bool,
 ) -> Result<WireRequest<'a>, Error> {
     if request.messages.is_empty() {
         return Err(invalid(
@@ -69,21 +109,60 @@ pub(crate) fn to_wire<'a>(
         ));
     }
 
+    let breakpoints = request
+        .messages
+        .iter()
+        .filter(|message| message.cache_breakpoint)
+        .count()
+        + usize::from(request.cache_system && request.system.is_some());
+    if breakpoints > MAX_CACHE_BREAKPOINTS {
+        return Err(invalid(
+            "Anthropic accepts at most 4 cache breakpoints per request; mark fewer messages",
+        ));
+    }
+
     let messages = request.messages.iter().map(to_wire_message).collect();
     let metadata = request
         .metadata
         .get("user_id")
         .map(|user_id| WireMetadata { user_id });
+    let output_config = request
+        .output_schema
+        .as_ref()
+        .map(|schema| WireOutputConfig {
+            format: WireFormat {
+                kind: "json_schema",
+                schema: &schema.schema,
+            },
+        });
 
     Ok(WireRequest {
         model,
         max_tokens: request.max_output_tokens,
         messages,
-        system: request.system.as_deref(),
+        system: request
+            .system
+            .as_deref()
+            .map(|text| to_wire_system(text, request.cache_system)),
         temperature: request.temperature,
         stop_sequences: request.stop_sequences.iter().map(String::as_str).collect(),
         metadata,
+        output_config,
+        stream,
     })
+}
+
+/// Anthropic rejects a request with more than four `cache_control` markers.
+const MAX_CACHE_BREAKPOINTS: usize = 4;
+
+fn to_wire_system(text: &str, cached: bool) -> WireSystem<'_> {
+    if !cached {
+        return WireSystem::Text(text);
+    }
+    WireSystem::Blocks([WireInputBlock::Text {
+        text,
+        cache_control: Some(EPHEMERAL),
+    }])
 }
 
 fn to_wire_message(message: &crate::Message) -> WireMessage<'_> {
@@ -91,13 +170,21 @@ fn to_wire_message(message: &crate::Message) -> WireMessage<'_> {
         Role::User => "user",
         Role::Assistant => "assistant",
     };
-    let content = message
+    let mut content: Vec<WireInputBlock<'_>> = message
         .content
         .iter()
         .map(|part| match part {
-            ContentPart::Text(text) => WireInputBlock::Text { text },
+            ContentPart::Text(text) => WireInputBlock::Text {
+                text,
+                cache_control: None,
+            },
         })
         .collect();
+    if message.cache_breakpoint
+        && let Some(WireInputBlock::Text { cache_control, .. }) = content.last_mut()
+    {
+        *cache_control = Some(EPHEMERAL);
+    }
     WireMessage { role, content }
 }
 
@@ -133,7 +220,7 @@ enum WireOutputBlock {
     Other,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(crate) struct WireUsage {
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
@@ -220,7 +307,7 @@ mod tests {
         .with_metadata("trace", "local only")
         .with_facts(Arc::new(Secret));
 
-        let wire = to_wire("claude-test", &request).expect("valid request");
+        let wire = to_wire("claude-test", &request, false).expect("valid request");
         let body = serde_json::to_value(&wire).expect("serializable");
 
         assert_eq!(
@@ -241,9 +328,58 @@ mod tests {
     }
 
     #[test]
+    fn request_maps_cache_schema_and_stream() {
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let request = CompletionRequest::new(
+            vec![
+                Message::user("long shared facts").with_cache_breakpoint(),
+                Message::user("question"),
+            ],
+            64,
+        )
+        .with_system("Use only the facts.")
+        .with_cached_system()
+        .with_output_schema(crate::OutputSchema::new("answer", schema.clone()));
+
+        let body =
+            serde_json::to_value(to_wire("m", &request, true).expect("valid")).expect("json");
+        assert_eq!(
+            body["system"],
+            json!([{"type": "text", "text": "Use only the facts.", "cache_control": {"type": "ephemeral"}}])
+        );
+        assert_eq!(
+            body["messages"][0]["content"][0]["cache_control"],
+            json!({"type": "ephemeral"})
+        );
+        assert!(
+            body["messages"][1]["content"][0]
+                .get("cache_control")
+                .is_none()
+        );
+        assert_eq!(
+            body["output_config"],
+            json!({"format": {"type": "json_schema", "schema": schema}})
+        );
+        assert_eq!(body["stream"], json!(true));
+    }
+
+    #[test]
+    fn request_rejects_five_breakpoints() {
+        let messages = (0..5)
+            .map(|i| Message::user(format!("m{i}")).with_cache_breakpoint())
+            .collect();
+        let request = CompletionRequest::new(messages, 16);
+        assert!(matches!(
+            to_wire("m", &request, false),
+            Err(Error::InvalidRequest { .. })
+        ));
+    }
+
+    #[test]
     fn request_omits_unset_fields() {
         let request = CompletionRequest::new(vec![Message::user("hi")], 16);
-        let body = serde_json::to_value(to_wire("m", &request).expect("valid")).expect("json");
+        let body =
+            serde_json::to_value(to_wire("m", &request, false).expect("valid")).expect("json");
         assert_eq!(
             body,
             json!({
@@ -257,19 +393,19 @@ mod tests {
     #[test]
     fn request_rejects_bad_temperature() {
         let request = CompletionRequest::new(vec![Message::user("hi")], 16).with_temperature(1.5);
-        let error = to_wire("m", &request).expect_err("out of range");
+        let error = to_wire("m", &request, false).expect_err("out of range");
         assert!(matches!(error, Error::InvalidRequest { .. }));
 
         let request =
             CompletionRequest::new(vec![Message::user("hi")], 16).with_temperature(f32::NAN);
-        assert!(to_wire("m", &request).is_err());
+        assert!(to_wire("m", &request, false).is_err());
     }
 
     #[test]
     fn request_rejects_no_messages() {
         let request = CompletionRequest::new(Vec::new(), 16);
         assert!(matches!(
-            to_wire("m", &request),
+            to_wire("m", &request, false),
             Err(Error::InvalidRequest { .. })
         ));
     }

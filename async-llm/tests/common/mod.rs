@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_core::http::{EgressPolicy, HttpClient};
-use async_llm::AnthropicModel;
+use async_llm::{AnthropicModel, RetryPolicy};
 use secrecy::SecretString;
 
 /// A fictional API key; tests assert it never shows up anywhere.
@@ -34,11 +34,21 @@ pub(crate) fn loopback_client() -> HttpClient {
         .expect("client builds")
 }
 
+/// The vendors' retry rules with millisecond delays: backoff from 1 ms, and a
+/// server-named delay honoured only up to 100 ms (a longer one falls back to backoff).
+pub(crate) fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_initial_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
+        .with_max_server_delay(Duration::from_millis(100))
+}
+
 /// Builds an Anthropic model that sends to `server`.
 pub(crate) fn anthropic(server: &mockito::ServerGuard) -> AnthropicModel {
     AnthropicModel::builder(SecretString::from(API_KEY), MODEL)
         .base_url(server.url())
         .http_client(loopback_client())
+        .retry_policy(fast_retries())
         .build()
         .expect("model builds")
 }
