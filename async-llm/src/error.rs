@@ -145,6 +145,10 @@ pub enum Error {
     /// A task was given an approval for another slot, purpose or viewer.
     #[error("authorization mismatch: {0}")]
     AuthorizationMismatch(String),
+    /// A budget refused the request before it was sent, because its worst case could
+    /// pass the budget's token or cost limit.
+    #[error(transparent)]
+    BudgetExceeded(Box<crate::middleware::BudgetExceeded>),
     /// The request could not be sent or its response could not be read (egress denied,
     /// connection failed, timed out).
     #[error(transparent)]
@@ -236,7 +240,10 @@ impl Error {
             | Error::Decode { context, .. }
             | Error::StreamInterrupted { context, .. }
             | Error::EmptyOutput { context, .. } => Some(context),
-            Error::InvalidConfig(_) | Error::AuthorizationMismatch(_) | Error::Transport(_) => None,
+            Error::InvalidConfig(_)
+            | Error::AuthorizationMismatch(_)
+            | Error::BudgetExceeded(_)
+            | Error::Transport(_) => None,
         }
     }
 

@@ -88,8 +88,10 @@
 //! Rust 1.89, the workspace's `rust-version`.
 
 mod anthropic;
+pub mod cost;
 mod error;
 mod language_model;
+pub mod middleware;
 mod offline;
 mod request;
 mod response;

@@ -1,0 +1,207 @@
+//! The file format of one recorded exchange and the request hash that names it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Scrubber;
+use crate::middleware::stop_codes::{stop_reason_code, stop_reason_from_code};
+use crate::{CompletionRequest, CompletionResponse, ContentPart, Message, ModelInfo, Role, Usage};
+
+/// The version of the file format; a file with another version is not replayed.
+pub(crate) const FORMAT: u32 = 1;
+
+/// One recorded request and its response, scrubbed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Exchange {
+    pub(crate) format: u32,
+    pub(crate) request_hash: String,
+    pub(crate) provider: String,
+    pub(crate) model: String,
+    pub(crate) request: RecordedRequest,
+    pub(crate) response: RecordedResponse,
+}
+
+/// The parts of a request that reach a provider, scrubbed; the attached fact sheet never
+/// reaches one, so it is neither recorded nor hashed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RecordedRequest {
+    system: Option<String>,
+    messages: Vec<RecordedMessage>,
+    max_output_tokens: u32,
+    temperature: Option<f32>,
+    stop_sequences: Vec<String>,
+    metadata: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RecordedMessage {
+    role: String,
+    text: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RecordedResponse {
+    text: Vec<String>,
+    stop_reason: String,
+    stop_sequence: Option<String>,
+    usage: RecordedUsage,
+    model: String,
+    request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct RecordedUsage {
+    uncached_input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    reasoning_tokens: Option<u64>,
+    cache_read_tokens: Option<u64>,
+    cache_write_tokens: Option<u64>,
+}
+
+impl RecordedRequest {
+    /// Copies the sent parts of `request`, scrubbed.
+    pub(crate) fn new(request: &CompletionRequest, scrubber: &Scrubber) -> Self {
+        Self {
+            system: request.system.as_deref().map(|text| scrubber.scrub(text)),
+            messages: request
+                .messages
+                .iter()
+                .map(|message| RecordedMessage::new(message, scrubber))
+                .collect(),
+            max_output_tokens: request.max_output_tokens,
+            temperature: request.temperature,
+            stop_sequences: request
+                .stop_sequences
+                .iter()
+                .map(|stop| scrubber.scrub(stop))
+                .collect(),
+            metadata: request
+                .metadata
+                .iter()
+                .map(|(key, value)| (key.clone(), scrubber.scrub(value)))
+                .collect(),
+        }
+    }
+
+    /// Returns the SHA-256 of the request's canonical JSON, in lowercase hex.
+    ///
+    /// The JSON is stable: struct fields keep their declared order and metadata is a
+    /// sorted map. Hashing the scrubbed request keeps raw secrets out of the hash too.
+    pub(crate) fn hash(&self) -> String {
+        // Serializing plain strings, numbers and maps cannot fail.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let digest = Sha256::new()
+            .chain_update(FORMAT.to_be_bytes())
+            .chain_update(&json)
+            .finalize();
+        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+}
+
+impl RecordedMessage {
+    fn new(message: &Message, scrubber: &Scrubber) -> Self {
+        let role = match message.role {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        };
+        // NOTE: only text parts are recorded; the crate has no other part kind yet.
+        let text = message
+            .content
+            .iter()
+            .filter_map(ContentPart::as_text)
+            .map(|text| scrubber.scrub(text))
+            .collect();
+        Self {
+            role: role.to_owned(),
+            text,
+        }
+    }
+}
+
+impl RecordedResponse {
+    /// Copies `response`, scrubbed.
+    pub(crate) fn new(response: &CompletionResponse, scrubber: &Scrubber) -> Self {
+        let usage = &response.usage;
+        Self {
+            text: response
+                .content
+                .iter()
+                .filter_map(ContentPart::as_text)
+                .map(|text| scrubber.scrub(text))
+                .collect(),
+            stop_reason: stop_reason_code(&response.stop_reason),
+            stop_sequence: response.stop_sequence.as_deref().map(|s| scrubber.scrub(s)),
+            usage: RecordedUsage {
+                uncached_input_tokens: usage.uncached_input_tokens,
+                output_tokens: usage.output_tokens,
+                reasoning_tokens: usage.reasoning_tokens,
+                cache_read_tokens: usage.cache_read_tokens,
+                cache_write_tokens: usage.cache_write_tokens,
+            },
+            model: response.model.clone(),
+            request_id: response.request_id.clone(),
+        }
+    }
+
+    /// Rebuilds the response.
+    pub(crate) fn to_response(&self) -> CompletionResponse {
+        let content = self.text.iter().cloned().map(ContentPart::Text).collect();
+        let usage = Usage {
+            uncached_input_tokens: self.usage.uncached_input_tokens,
+            output_tokens: self.usage.output_tokens,
+            reasoning_tokens: self.usage.reasoning_tokens,
+            cache_read_tokens: self.usage.cache_read_tokens,
+            cache_write_tokens: self.usage.cache_write_tokens,
+        };
+        let mut response = CompletionResponse::new(
+            content,
+            stop_reason_from_code(&self.stop_reason),
+            self.model.clone(),
+        )
+        .with_usage(usage)
+        .with_request_id(self.request_id.clone());
+        response.stop_sequence = self.stop_sequence.clone();
+        response
+    }
+}
+
+impl Exchange {
+    pub(crate) fn new(
+        model: &ModelInfo,
+        request: RecordedRequest,
+        response: RecordedResponse,
+    ) -> Self {
+        Self {
+            format: FORMAT,
+            request_hash: request.hash(),
+            provider: model.provider.clone(),
+            model: model.model.clone(),
+            request,
+            response,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_is_stable_and_sensitive() {
+        let scrubber = Scrubber::new();
+        let request = CompletionRequest::new(vec![Message::user("a")], 10)
+            .with_metadata("b", "1")
+            .with_metadata("a", "2");
+        let hash = RecordedRequest::new(&request, &scrubber).hash();
+        assert_eq!(hash.len(), 64);
+        assert_eq!(
+            RecordedRequest::new(&request.clone(), &scrubber).hash(),
+            hash
+        );
+
+        let changed = request.with_temperature(0.5);
+        assert_ne!(RecordedRequest::new(&changed, &scrubber).hash(), hash);
+    }
+}

@@ -1,0 +1,332 @@
+//! Recording exchanges to files and replaying them offline.
+//!
+//! Each exchange is one pretty-printed JSON file, `<dir>/<hash>.json`, named by the
+//! SHA-256 of the scrubbed request (system prompt, messages, output cap, temperature,
+//! stop sequences and metadata). One file per exchange keeps concurrent recordings apart
+//! and diffs small. Everything written passes through a [`Scrubber`] first; the exchange
+//! holds no HTTP headers, so API keys and authorization headers never reach it, and the
+//! scrubber also catches keys, tokens, e-mail addresses and listed names pasted into
+//! prompts or answers.
+//!
+//! NOTE: only successful completions are recorded; an error passes through unrecorded,
+//! and replaying its request reports a missing recording.
+
+mod exchange;
+mod scrub;
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+
+use self::exchange::{Exchange, FORMAT, RecordedRequest, RecordedResponse};
+pub use self::scrub::Scrubber;
+use crate::{
+    CompletionRequest, CompletionResponse, CompletionStream, Error, LanguageModel, ModelInfo,
+    StreamEvent,
+};
+
+/// When [`Record`] calls its model and when it reads a recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RecordMode {
+    /// Always call the model and write (or overwrite) the recording.
+    Record,
+    /// Replay a recording when one exists; otherwise call the model and record.
+    #[default]
+    ReplayOrRecord,
+    /// Only replay; a request without a recording fails and the model is never called.
+    Replay,
+}
+
+/// A directory of recorded exchanges with the scrubber applied to what it stores.
+#[derive(Clone)]
+struct Cassette {
+    dir: Arc<PathBuf>,
+    scrubber: Arc<Scrubber>,
+}
+
+impl fmt::Debug for Cassette {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cassette")
+            .field("dir", &self.dir)
+            .field("scrubber", &self.scrubber)
+            .finish()
+    }
+}
+
+impl Cassette {
+    fn path(&self, hash: &str) -> PathBuf {
+        self.dir.join(format!("{hash}.json"))
+    }
+
+    /// Reads the recording of `request`, or `None` when there is none.
+    async fn load(&self, request: &RecordedRequest) -> Result<Option<Exchange>, Error> {
+        let path = self.path(&request.hash());
+        let text = match blocking(move || std::fs::read_to_string(&path)).await {
+            Ok(text) => text,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(self.io_error("read", &request.hash(), &error)),
+        };
+
+        let exchange: Exchange = serde_json::from_str(&text).map_err(|error| {
+            Error::InvalidConfig(format!(
+                "recording {} is not a valid exchange ({error}); delete it and record again",
+                self.path(&request.hash()).display()
+            ))
+        })?;
+        if exchange.format != FORMAT {
+            return Err(Error::InvalidConfig(format!(
+                "recording {} has format {} but this version reads {FORMAT}; record it again",
+                self.path(&request.hash()).display(),
+                exchange.format
+            )));
+        }
+        Ok(Some(exchange))
+    }
+
+    /// Writes `exchange`, replacing any older recording atomically.
+    async fn store(&self, exchange: &Exchange) -> Result<(), Error> {
+        // Serializing plain strings, numbers and maps cannot fail.
+        let mut json = serde_json::to_string_pretty(exchange).unwrap_or_default();
+        json.push('\n');
+        let dir = Arc::clone(&self.dir);
+        let path = self.path(&exchange.request_hash);
+        let temporary = path.with_extension("json.tmp");
+
+        let written = blocking(move || {
+            std::fs::create_dir_all(dir.as_path())?;
+            std::fs::write(&temporary, json)?;
+            std::fs::rename(&temporary, &path)
+        })
+        .await;
+        written.map_err(|error| self.io_error("write", &exchange.request_hash, &error))
+    }
+
+    fn missing(&self, hash: &str) -> Error {
+        Error::InvalidConfig(format!(
+            "no recorded exchange {} for this request; record it with RecordMode::Record or \
+             RecordMode::ReplayOrRecord",
+            self.path(hash).display()
+        ))
+    }
+
+    fn io_error(&self, action: &str, hash: &str, error: &io::Error) -> Error {
+        Error::InvalidConfig(format!(
+            "could not {action} recording {}: {error}",
+            self.path(hash).display()
+        ))
+    }
+}
+
+/// Runs blocking file work off the async worker threads.
+async fn blocking<T, F>(work: F) -> io::Result<T>
+where
+    F: FnOnce() -> io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|join| Err(io::Error::other(join)))
+}
+
+/// Records a model's exchanges to files, and replays them, scrubbed.
+///
+/// # Examples
+///
+/// ```no_run
+/// use async_llm::middleware::{Record, RecordMode, Scrubber};
+/// use async_llm::OfflineModel;
+///
+/// let scrubber = Scrubber::new().with_names(["Dana Scully"])?;
+/// let model = Record::new(OfflineModel::new(), "tests/recordings", scrubber)
+///     .mode(RecordMode::Record);
+/// # let _ = model;
+/// # Ok::<(), async_llm::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Record<M> {
+    inner: M,
+    cassette: Cassette,
+    mode: RecordMode,
+}
+
+impl<M: LanguageModel> Record<M> {
+    /// Wraps `inner`, storing exchanges in `dir` after `scrubber` cleaned them, in
+    /// [`RecordMode::ReplayOrRecord`].
+    pub fn new(inner: M, dir: impl Into<PathBuf>, scrubber: Scrubber) -> Self {
+        let cassette = Cassette {
+            dir: Arc::new(dir.into()),
+            scrubber: Arc::new(scrubber),
+        };
+        Self {
+            inner,
+            cassette,
+            mode: RecordMode::default(),
+        }
+    }
+
+    /// Sets when the model is called and when a recording is read.
+    #[must_use]
+    pub fn mode(mut self, mode: RecordMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Returns the recording directory.
+    pub fn dir(&self) -> &Path {
+        &self.cassette.dir
+    }
+
+    /// Returns the wrapped model.
+    pub fn inner(&self) -> &M {
+        &self.inner
+    }
+}
+
+#[async_trait]
+impl<M: LanguageModel> LanguageModel for Record<M> {
+    /// Replays or records the exchange, as the mode says.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::InvalidConfig`] when a recording cannot be read or written, or in
+    /// [`RecordMode::Replay`] when none exists, and the wrapped model's errors.
+    async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
+        let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
+        if let Some(response) = self.replayed(&recorded).await? {
+            return Ok(response);
+        }
+
+        let response = self.inner.complete(request).await?;
+        let exchange = Exchange::new(
+            &self.inner.describe(),
+            recorded,
+            RecordedResponse::new(&response, &self.cassette.scrubber),
+        );
+        self.cassette.store(&exchange).await?;
+        Ok(response)
+    }
+
+    /// Replays the recorded response as a stream, or streams from the model and records
+    /// the completed response when the stream completes.
+    ///
+    /// # Errors
+    ///
+    /// The same as [`complete`](LanguageModel::complete); a recording that cannot be
+    /// written replaces the stream's completed response with the error.
+    async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, Error> {
+        let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
+        if let Some(response) = self.replayed(&recorded).await? {
+            return Ok(CompletionStream::from_response(response));
+        }
+
+        let stream = self.inner.stream(request).await?;
+        let cassette = self.cassette.clone();
+        let model = self.inner.describe();
+        let mut pending = Some(recorded);
+        let recording = stream.then(move |event| {
+            let exchange = match (&event, pending.as_ref()) {
+                (Ok(StreamEvent::Completed(response)), Some(_)) => pending.take().map(|request| {
+                    let response = RecordedResponse::new(response, &cassette.scrubber);
+                    Exchange::new(&model, request, response)
+                }),
+                _ => None,
+            };
+            let cassette = cassette.clone();
+            async move {
+                if let Some(exchange) = exchange {
+                    cassette.store(&exchange).await?;
+                }
+                event
+            }
+        });
+        Ok(CompletionStream::new(recording))
+    }
+
+    fn describe(&self) -> ModelInfo {
+        self.inner.describe()
+    }
+}
+
+impl<M: LanguageModel> Record<M> {
+    /// Returns the recorded response when the mode replays and one exists.
+    async fn replayed(
+        &self,
+        recorded: &RecordedRequest,
+    ) -> Result<Option<CompletionResponse>, Error> {
+        if self.mode == RecordMode::Record {
+            return Ok(None);
+        }
+        match self.cassette.load(recorded).await? {
+            Some(exchange) => Ok(Some(exchange.response.to_response())),
+            None if self.mode == RecordMode::Replay => Err(self.cassette.missing(&recorded.hash())),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A model that answers only from recorded exchanges, for tests that run offline.
+///
+/// It hashes each request as [`Record`] does (after the same scrubbing) and returns the
+/// recorded, scrubbed response.
+///
+/// # Examples
+///
+/// ```no_run
+/// use async_llm::middleware::{Replay, Scrubber};
+/// use async_llm::ModelInfo;
+///
+/// let model = Replay::new("tests/recordings", Scrubber::new())
+///     .describing(ModelInfo::new("anthropic", "claude-sonnet-4-5"));
+/// # let _ = model;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Replay {
+    cassette: Cassette,
+    info: ModelInfo,
+}
+
+impl Replay {
+    /// Replays exchanges from `dir`, hashing requests after `scrubber` cleaned them; use
+    /// the scrubber the recording was made with.
+    pub fn new(dir: impl Into<PathBuf>, scrubber: Scrubber) -> Self {
+        let cassette = Cassette {
+            dir: Arc::new(dir.into()),
+            scrubber: Arc::new(scrubber),
+        };
+        let info = ModelInfo::new("replay", "recorded").with_network(false);
+        Self { cassette, info }
+    }
+
+    /// Sets what [`LanguageModel::describe`] reports, usually the recorded model.
+    #[must_use]
+    pub fn describing(mut self, info: ModelInfo) -> Self {
+        self.info = info;
+        self
+    }
+}
+
+#[async_trait]
+impl LanguageModel for Replay {
+    /// Returns the recorded response to the request.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::InvalidConfig`] when no recording matches the request or it
+    /// cannot be read.
+    async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
+        let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
+        match self.cassette.load(&recorded).await? {
+            Some(exchange) => Ok(exchange.response.to_response()),
+            None => Err(self.cassette.missing(&recorded.hash())),
+        }
+    }
+
+    fn describe(&self) -> ModelInfo {
+        self.info.clone()
+    }
+}
