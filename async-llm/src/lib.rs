@@ -90,9 +90,11 @@
 mod anthropic;
 pub mod cost;
 mod error;
+mod gemini;
 mod language_model;
 pub mod middleware;
 mod offline;
+mod openai;
 mod request;
 mod response;
 mod retry;
@@ -104,8 +106,10 @@ mod transport;
 
 pub use anthropic::{AnthropicModel, AnthropicModelBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, PartialText, ProviderContext, RateLimitScope};
+pub use gemini::{GEMINI_BASE_URL, GeminiModel, GeminiModelBuilder};
 pub use language_model::LanguageModel;
 pub use offline::OfflineModel;
+pub use openai::{OPENAI_BASE_URL, OpenAiModel, OpenAiModelBuilder};
 pub use request::{CompletionRequest, ContentPart, FactSheet, Message, OutputSchema, Role};
 pub use response::{CompletionResponse, ModelInfo, StopReason, Usage};
 pub use retry::{RetryDecision, RetryPolicy};

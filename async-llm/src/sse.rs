@@ -87,6 +87,11 @@ impl SseDecoder {
 
     /// Decodes another read of the body, appending the events it completed to `events`.
     pub fn push_into(&mut self, mut bytes: &[u8], events: &mut Vec<SseEvent>) {
+        // An empty read must keep a pending CR pending, or an LF in the next read would
+        // end a second line.
+        if bytes.is_empty() {
+            return;
+        }
         if self.after_cr && bytes.first() == Some(&b'\n') {
             bytes = &bytes[1..];
         }

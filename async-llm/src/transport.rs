@@ -16,7 +16,15 @@ use http::HeaderMap;
 use crate::error::truncate_body;
 use crate::sse::{SseDecoder, SseEvent};
 use crate::stream::{StreamAccumulator, ended_early};
-use crate::{CompletionStream, Error, ProviderContext, RetryPolicy, StreamEvent};
+use crate::{
+    CompletionResponse, CompletionStream, Error, ProviderContext, RetryPolicy, StopReason,
+    StreamEvent,
+};
+
+/// The default longest wait for the headers or the next chunk of a stream. Providers send
+/// keep-alive events (Anthropic's `ping`) while a long answer is produced, so a minute of
+/// silence means the connection stalled.
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a provider's stream handler does after an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,8 +264,7 @@ impl<P: Protocol> Driver<P> {
                 .handler
                 .handle(event, &mut attempt.collected, &mut self.out)?;
             if flow == Flow::End {
-                self.complete();
-                return Ok(());
+                return self.complete();
             }
         }
         Ok(())
@@ -270,8 +277,7 @@ impl<P: Protocol> Driver<P> {
             return Ok(());
         };
         if attempt.handler.ends_with_body(&attempt.collected) && !attempt.decoder.has_pending() {
-            self.complete();
-            return Ok(());
+            return self.complete();
         }
         let context = self
             .fallback
@@ -321,13 +327,42 @@ impl<P: Protocol> Driver<P> {
         error
     }
 
-    fn complete(&mut self) {
-        if let Some(mut attempt) = self.attempt.take() {
-            self.out
-                .push_back(StreamEvent::Completed(attempt.collected.finish()));
-        }
+    /// Queues the assembled response, or fails when the provider blocked the answer.
+    fn complete(&mut self) -> Result<(), Error> {
         self.done = true;
+        let Some(mut attempt) = self.attempt.take() else {
+            return Ok(());
+        };
+        let response = attempt.collected.finish();
+        let response = reject_blocked(response, self.fallback.provider, self.fallback.operation)?;
+        self.out.push_back(StreamEvent::Completed(response));
+        Ok(())
     }
+}
+
+/// Turns a response without text that stopped for its content (a refusal, a content
+/// filter) into [`Error::ContentFiltered`], so a blocked answer is never mistaken for an
+/// empty one. A response with text is returned unchanged, with its stop reason.
+pub(crate) fn reject_blocked(
+    response: CompletionResponse,
+    provider: &'static str,
+    operation: &'static str,
+) -> Result<CompletionResponse, Error> {
+    let reason = match &response.stop_reason {
+        StopReason::Refusal => "refusal",
+        StopReason::ContentFiltered => "content_filter",
+        _ => return Ok(response),
+    };
+    if !response.text().is_empty() {
+        return Ok(response);
+    }
+    let context = ProviderContext::new(provider, operation)
+        .with_status(200)
+        .with_request_id(response.request_id.clone());
+    Err(Error::ContentFiltered {
+        context: Box::new(context),
+        reason: reason.to_owned(),
+    })
 }
 
 /// Decodes a successful JSON body, keeping the start of the body on failure.
@@ -356,4 +391,27 @@ pub(crate) fn decode_event<T: serde::de::DeserializeOwned>(
         raw_body: truncate_body(data.as_bytes()),
         source: Box::new(source),
     })
+}
+
+/// Joins `path` to a configured base URL, keeping any path prefix a gateway uses.
+///
+/// # Errors
+///
+/// Returns [`Error::InvalidConfig`] naming the provider and the base URL with any
+/// credentials removed when the base is not an absolute http(s) URL.
+pub(crate) fn join_endpoint(provider: &str, base_url: &str, path: &str) -> Result<url::Url, Error> {
+    let shown = async_core::http::redact_url(base_url);
+    let invalid = |problem: String| {
+        Error::InvalidConfig(format!("invalid {provider} base URL `{shown}`: {problem}"))
+    };
+    let mut base = url::Url::parse(base_url).map_err(|source| invalid(source.to_string()))?;
+    if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
+        return Err(invalid("it must be an http(s) URL".to_owned()));
+    }
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    base.join(path)
+        .map_err(|source| invalid(source.to_string()))
 }

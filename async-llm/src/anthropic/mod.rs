@@ -15,13 +15,13 @@ mod wire;
 use std::fmt;
 use std::time::Duration;
 
-use async_core::http::{ApiRequest, EgressPolicy, HttpClient, redact_url};
+use async_core::http::{ApiRequest, EgressPolicy, HttpClient};
 use async_trait::async_trait;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 use url::Url;
 
-use crate::transport::{Exchange, Protocol, decode_json};
+use crate::transport::{DEFAULT_IDLE_TIMEOUT, Exchange, Protocol, decode_json, reject_blocked};
 use crate::{
     CompletionRequest, CompletionResponse, CompletionStream, Error, LanguageModel, ModelInfo,
     ProviderContext, RetryPolicy,
@@ -46,10 +46,6 @@ const DEFAULT_CONTEXT_WINDOW: u32 = 200_000;
 /// The total timeout of a request without streaming. The official SDKs default to ten
 /// minutes because long completions take that long.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// The longest wait for the next chunk of a stream. The API sends `ping` events while a
-/// long answer is produced, so a minute of silence means the connection stalled.
-pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A Claude model reached through the Anthropic Messages API.
 ///
@@ -164,7 +160,7 @@ impl LanguageModel for AnthropicModel {
 
         let decoded: wire::WireResponse =
             decode_json(&response, ProviderContext::new(PROVIDER, OPERATION))?;
-        Ok(wire::from_wire(decoded, request_id))
+        reject_blocked(wire::from_wire(decoded, request_id), PROVIDER, OPERATION)
     }
 
     async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, Error> {
@@ -270,22 +266,7 @@ impl AnthropicModelBuilder {
 
 /// Joins `/v1/messages` to a base URL, keeping any path prefix a gateway uses.
 fn messages_endpoint(base_url: &str) -> Result<Url, Error> {
-    let shown = redact_url(base_url);
-    let mut base = Url::parse(base_url).map_err(|source| {
-        Error::InvalidConfig(format!("invalid Anthropic base URL `{shown}`: {source}"))
-    })?;
-    if base.cannot_be_a_base() {
-        return Err(Error::InvalidConfig(format!(
-            "invalid Anthropic base URL `{shown}`: it must be an http(s) URL"
-        )));
-    }
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    base.join("v1/messages").map_err(|source| {
-        Error::InvalidConfig(format!("invalid Anthropic base URL `{shown}`: {source}"))
-    })
+    crate::transport::join_endpoint("Anthropic", base_url, "v1/messages")
 }
 
 #[cfg(test)]

@@ -51,6 +51,18 @@ fn cr_at_end_of_read_then_lf() {
 }
 
 #[test]
+fn empty_read_keeps_pending_cr() {
+    let mut decoder = SseDecoder::new();
+    assert!(decoder.push(b"data: a\r").is_empty());
+    assert!(decoder.push(b"").is_empty());
+    assert!(
+        decoder.push(b"\ndata: b\n").is_empty(),
+        "CR, empty read, LF is one line end"
+    );
+    assert_eq!(decoder.push(b"\n"), vec![data("a\nb")]);
+}
+
+#[test]
 fn utf8_char_split_across_reads() {
     let body = "data: grüße €\n\n".as_bytes();
     let euro = body.len() - 4;
