@@ -51,6 +51,39 @@
 //! them; network models ignore the attachment. Both answers therefore cover exactly the
 //! same facts, selected once under the same token budget.
 //!
+//! # Composing models
+//!
+//! The [`middleware`] wrappers each hold a model and are themselves models, so they
+//! stack through generics: [`Retry`](middleware::Retry),
+//! [`Budget`](middleware::Budget) (refuses a request whose worst case could pass a token
+//! or cost limit), [`Fallback`](middleware::Fallback) (a second model on overload, rate
+//! limits or server errors), [`RateLimit`](middleware::RateLimit),
+//! [`Record`](middleware::Record) and [`Replay`](middleware::Replay) (scrubbed exchanges
+//! in files, for offline tests) and [`Traced`](middleware::Traced) (OpenTelemetry GenAI
+//! span attributes). [`ModelExt`](middleware::ModelExt) chains them:
+//!
+//! ```
+//! use async_llm::middleware::{BudgetLimits, ModelExt, SharedBudget};
+//! use async_llm::{LanguageModel, OfflineModel, RetryPolicy};
+//!
+//! let budget = SharedBudget::new(BudgetLimits::default().with_max_tokens(200_000), None)?;
+//! let model = OfflineModel::new()
+//!     .with_budget(budget)
+//!     .with_retry(RetryPolicy::default())
+//!     .with_fallback(OfflineModel::new())
+//!     .traced();
+//! assert!(!model.describe().needs_network);
+//! # Ok::<(), async_llm::Error>(())
+//! ```
+//!
+//! # Usage and cost
+//!
+//! [`cost::PriceTable`] holds the operator's per-million-token prices per provider and
+//! model, loaded from TOML, and prices a call's [`Usage`] as an exact decimal
+//! [`cost::Cost`]. A model missing from the table has no cost (`None`), never zero. The
+//! crate ships no prices as truth: `prices.example.toml` shows the format with dated
+//! example figures that the operator must check.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
@@ -81,7 +114,11 @@
 //!   a request body; an undecodable response keeps its first 2 KiB for
 //!   [`Error::raw_body`], which `Display` does not print.
 //! - **Logs.** The crate logs through `tracing` at `debug`: provider, model, status and
-//!   request id, never a prompt or an answer.
+//!   request id, never a prompt or an answer. The one exception is opt-in:
+//!   `Traced::with_content(true)` records prompts and answers on its spans.
+//! - **Recordings.** `Record` writes no HTTP headers, and scrubs API keys, bearer and
+//!   provider tokens, e-mail addresses and a supplied list of names from everything it
+//!   writes; a test checks a recording for each of them.
 //!
 //! # Minimum supported Rust version
 //!

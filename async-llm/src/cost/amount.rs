@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 /// An exact amount of money in the price table's currency.
 ///
-/// The amount is a [`Decimal`], so sums of many small costs stay exact. Costs from
-/// tables in different currencies must not be added; [`Cost::checked_add`] returns `None`
-/// for that, and `+` keeps the left currency, so use it only on costs from one table.
+/// The amount is a [`Decimal`], so sums of many small costs stay exact. Costs in
+/// different currencies must not be added. [`Cost::checked_add`] returns `None` for them,
+/// while `+` keeps the left currency, so use `+` only on costs from one table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Cost {
     amount: Decimal,

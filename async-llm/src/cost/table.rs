@@ -15,7 +15,7 @@ const TOKENS_PER_UNIT: u64 = 1_000_000;
 
 /// The prices of one model, per million tokens.
 ///
-/// Input and output prices are required. A cache or reasoning price may be left out; a
+/// Input and output prices are required. A cache or reasoning price may be left out. A
 /// call that reports cache tokens for a model without a cache price then has no cost
 /// ([`Unpriced::MissingPrice`]), so a missing price never silently counts as free.
 /// Reasoning tokens are billed at the output price unless `reasoning` is set.
@@ -87,7 +87,7 @@ impl ModelPrice {
     }
 }
 
-/// Why a call has no cost.
+/// The reason a call has no cost.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Unpriced {
@@ -115,7 +115,7 @@ pub enum Unpriced {
 /// Load it from TOML with [`PriceTable::from_toml_str`] or [`PriceTable::from_toml_file`],
 /// or build it with [`PriceTable::new`] and [`PriceTable::with_price`]. A model id ending
 /// in `*` matches every model id that starts with the rest, so `claude-sonnet-4-5*` also
-/// prices the dated id `claude-sonnet-4-5-20250929`; an exact entry wins over a prefix,
+/// prices the dated id `claude-sonnet-4-5-20250929`. An exact entry wins over a prefix,
 /// and a longer prefix over a shorter one.
 ///
 /// Prices are the operator's responsibility: the crate ships no prices as truth, and the

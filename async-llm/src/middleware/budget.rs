@@ -17,9 +17,9 @@ use crate::{
 /// The limits of a [`SharedBudget`]: total tokens, total cost, or both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BudgetLimits {
-    /// The most tokens (input of every kind plus output) all calls may use together.
+    /// The maximum tokens (input of every kind plus output) all calls may use together.
     pub max_tokens: Option<u64>,
-    /// The most all calls may cost together, in the price table's currency.
+    /// The maximum cost of all calls together, in the price table's currency.
     pub max_cost: Option<Decimal>,
 }
 
@@ -39,7 +39,7 @@ impl BudgetLimits {
     }
 }
 
-/// Why a [`Budget`] refused a request before sending it.
+/// The reason a [`Budget`] rejected a request before sending it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BudgetExceeded {
@@ -79,7 +79,7 @@ pub enum BudgetExceeded {
     },
 }
 
-/// What a [`SharedBudget`] has counted so far.
+/// The counts a [`SharedBudget`] has kept so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BudgetUsage {
@@ -93,7 +93,7 @@ pub struct BudgetUsage {
     pub calls: u64,
     /// Requests refused before sending.
     pub refused: u64,
-    /// Finished calls whose cost the table could not compute; each was charged its
+    /// Finished calls whose cost the table could not compute. Each was charged its
     /// estimated maximum instead, or nothing when the model has no price at all.
     pub unpriced_calls: u64,
 }
@@ -417,8 +417,8 @@ impl<M: LanguageModel> LanguageModel for Budget<M> {
         }
     }
 
-    /// Streams the request when its worst case fits the budget; the reservation is
-    /// settled when the stream completes or fails, or charged in full when it is dropped
+    /// Streams the request when its worst case fits the budget. The reservation is
+    /// settled when the stream completes or fails, and charged in full when it is dropped
     /// before either.
     ///
     /// # Errors

@@ -12,8 +12,8 @@ const CHARS_PER_TOKEN: u64 = 4;
 /// Tokens added per message for the role and separators the provider wraps it in.
 const TOKENS_PER_MESSAGE: u64 = 4;
 
-/// Estimates the input tokens of `request`: the characters of its system prompt and
-/// message text divided by four, rounded up, plus a few tokens per message.
+/// Estimates the input tokens of `request`: the characters of its system prompt, message
+/// text and output schema divided by four, rounded up, plus a few tokens per message.
 ///
 /// Middleware uses it to refuse or delay a request before sending it, when the
 /// provider's own count is not known yet.
@@ -36,9 +36,14 @@ pub fn estimate_input_tokens(request: &CompletionRequest) -> u64 {
         .filter_map(|part| part.as_text())
         .map(count_chars)
         .sum();
+    // Providers send the output schema along with the prompt, so it costs input tokens.
+    let schema = request.output_schema.as_ref().map_or(0, |schema| {
+        let description = schema.description.as_deref().map_or(0, count_chars);
+        count_chars(&schema.name) + count_chars(&schema.schema.to_string()) + description
+    });
     let overhead = TOKENS_PER_MESSAGE * request.messages.len() as u64;
 
-    (system + messages).div_ceil(CHARS_PER_TOKEN) + overhead
+    (system + messages + schema).div_ceil(CHARS_PER_TOKEN) + overhead
 }
 
 /// Estimates the most tokens `request` can use: its input estimate plus its output cap.
@@ -62,5 +67,17 @@ mod tests {
                 .with_system("abc");
         assert_eq!(estimate_input_tokens(&request), 2 + 2 * TOKENS_PER_MESSAGE);
         assert_eq!(estimate_max_tokens(&request), 110);
+    }
+
+    #[test]
+    fn estimate_counts_output_schema() {
+        let plain = CompletionRequest::new(vec![Message::user("abcd")], 1);
+        let schema = crate::OutputSchema::new("abcd", serde_json::json!({"type": "object"}));
+        let with_schema = plain.clone().with_output_schema(schema);
+        // The name adds 4 characters and the schema's JSON 17: 21 more, so 6 more tokens.
+        assert_eq!(
+            estimate_input_tokens(&with_schema),
+            estimate_input_tokens(&plain) + 6
+        );
     }
 }

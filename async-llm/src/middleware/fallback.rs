@@ -8,7 +8,7 @@ use crate::{
     CompletionRequest, CompletionResponse, CompletionStream, Error, LanguageModel, ModelInfo,
 };
 
-/// The failures after which [`Fallback`] asks its second model.
+/// The failures after which [`Fallback`] sends the request to its second model.
 ///
 /// The default covers the failures a second provider can help with: the first provider
 /// is overloaded, rate limits the account, or fails on its side. Exhausted quotas and

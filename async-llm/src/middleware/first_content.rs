@@ -19,9 +19,9 @@ pub(crate) enum Prefetched {
 
 /// Reads `stream` until its first text delta or its completed response.
 ///
-/// Usage and stop events before that are kept and replayed; an error before it is
-/// returned as [`Prefetched::Failed`], so a wrapper may start over without the caller
-/// having seen anything.
+/// Usage and stop events before that are kept and replayed. An error before it is
+/// returned as [`Prefetched::Failed`], so a wrapper may start over before the caller has
+/// seen anything.
 pub(crate) async fn prefetch(mut stream: CompletionStream) -> Prefetched {
     let mut seen = Vec::new();
     loop {

@@ -1,7 +1,7 @@
 //! Middleware: wrappers that add retries, budgets, fallback, rate limits, recording and
 //! tracing to any [`LanguageModel`].
 //!
-//! Each wrapper is a generic type that holds a model and is itself a model, so wrappers
+//! Each wrapper is a generic type that contains a model and is itself a model, so wrappers
 //! stack in any order and the compiler sees the whole stack, with no boxing:
 //!
 //! | wrapper | what it adds |

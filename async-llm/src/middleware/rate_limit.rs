@@ -64,7 +64,7 @@ impl RateLimits {
 ///
 /// Each limit lets a full interval's worth through at once and then refills evenly over
 /// the interval (a generic cell rate algorithm). A request counts its estimated input
-/// tokens plus its output cap, because the output is unknown before the answer arrives.
+/// tokens plus its output cap, because the output is unknown before the reply arrives.
 /// Cloning it shares the same limiter.
 ///
 /// # Examples

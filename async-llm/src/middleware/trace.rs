@@ -17,7 +17,8 @@ use crate::{
 /// The span is named `gen_ai.chat` at `debug` level and carries `otel.name`
 /// (`"chat {model}"`), `otel.kind` (`"client"`), `gen_ai.operation.name` (`"chat"`),
 /// `gen_ai.provider.name`, `gen_ai.request.model`, `gen_ai.request.max_tokens`,
-/// `gen_ai.request.temperature`, `gen_ai.response.model`,
+/// `gen_ai.request.temperature`, `gen_ai.output.type` (`"json"` when the request
+/// sets an output schema), `gen_ai.response.model`,
 /// `gen_ai.response.finish_reasons`, `gen_ai.usage.input_tokens` (cache reads and writes
 /// included, as the conventions ask), `gen_ai.usage.output_tokens`,
 /// `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_creation.input_tokens`
@@ -77,6 +78,7 @@ impl<M: LanguageModel> Traced<M> {
             gen_ai.request.model = %info.model,
             gen_ai.request.max_tokens = request.max_output_tokens,
             gen_ai.request.temperature = Empty,
+            gen_ai.output.type = Empty,
             gen_ai.response.id = Empty,
             gen_ai.response.model = Empty,
             gen_ai.response.finish_reasons = Empty,
@@ -91,6 +93,9 @@ impl<M: LanguageModel> Traced<M> {
         );
         if let Some(temperature) = request.temperature {
             span.record("gen_ai.request.temperature", f64::from(temperature));
+        }
+        if request.output_schema.is_some() {
+            span.record("gen_ai.output.type", "json");
         }
         if self.record_content {
             record_input(&span, request);

@@ -1,4 +1,4 @@
-//! A model that answers from a script, for testing middleware without a server.
+//! A model that returns scripted results, for testing middleware without a server.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 
@@ -13,9 +13,9 @@ use async_llm::{
 use async_trait::async_trait;
 use futures::stream;
 
-/// One scripted answer.
+/// One scripted result.
 pub(crate) enum Step {
-    /// Answer with this response (streamed as one delta).
+    /// Return this response (streamed as one delta).
     Reply(CompletionResponse),
     /// Fail with this error before any output.
     Fail(Error),
@@ -94,7 +94,7 @@ impl LanguageModel for Scripted {
     }
 }
 
-/// A response with `text` and the given token counts.
+/// Builds a response with `text` and the given token counts.
 pub(crate) fn reply(text: &str, input: u64, output: u64) -> CompletionResponse {
     CompletionResponse::new(
         vec![ContentPart::Text(text.to_owned())],
@@ -153,7 +153,7 @@ pub(crate) fn invalid_request() -> Error {
     }
 }
 
-/// A request with a user message of `chars` characters and an output cap.
+/// Builds a request with a user message of `chars` characters and an output cap.
 pub(crate) fn request(chars: usize, max_output: u32) -> CompletionRequest {
     CompletionRequest::new(
         vec![async_llm::Message::user("x".repeat(chars))],

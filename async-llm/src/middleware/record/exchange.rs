@@ -33,12 +33,34 @@ pub(crate) struct RecordedRequest {
     temperature: Option<f32>,
     stop_sequences: Vec<String>,
     metadata: BTreeMap<String, String>,
+    // Optional fields are left out when unset, so adding another one later keeps the
+    // hashes of existing recordings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output_schema: Option<RecordedSchema>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    cache_system: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct RecordedMessage {
     role: String,
     text: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    cache_breakpoint: bool,
+}
+
+/// The output schema as sent; schemas describe shapes, not people, so they are kept
+/// as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct RecordedSchema {
+    name: String,
+    schema: serde_json::Value,
+    strict: bool,
+    description: Option<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,6 +104,13 @@ impl RecordedRequest {
                 .iter()
                 .map(|(key, value)| (key.clone(), scrubber.scrub(value)))
                 .collect(),
+            output_schema: request.output_schema.as_ref().map(|schema| RecordedSchema {
+                name: schema.name.clone(),
+                schema: schema.schema.clone(),
+                strict: schema.strict,
+                description: schema.description.clone(),
+            }),
+            cache_system: request.cache_system,
         }
     }
 
@@ -116,6 +145,7 @@ impl RecordedMessage {
         Self {
             role: role.to_owned(),
             text,
+            cache_breakpoint: message.cache_breakpoint,
         }
     }
 }
@@ -201,7 +231,11 @@ mod tests {
             hash
         );
 
-        let changed = request.with_temperature(0.5);
+        let changed = request.clone().with_temperature(0.5);
         assert_ne!(RecordedRequest::new(&changed, &scrubber).hash(), hash);
+
+        let schema = crate::OutputSchema::new("answer", serde_json::json!({"type": "object"}));
+        let structured = request.with_output_schema(schema);
+        assert_ne!(RecordedRequest::new(&structured, &scrubber).hash(), hash);
     }
 }

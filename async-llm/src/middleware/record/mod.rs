@@ -2,11 +2,11 @@
 //!
 //! Each exchange is one pretty-printed JSON file, `<dir>/<hash>.json`, named by the
 //! SHA-256 of the scrubbed request (system prompt, messages, output cap, temperature,
-//! stop sequences and metadata). One file per exchange keeps concurrent recordings apart
-//! and diffs small. Everything written passes through a [`Scrubber`] first; the exchange
-//! holds no HTTP headers, so API keys and authorization headers never reach it, and the
-//! scrubber also catches keys, tokens, e-mail addresses and listed names pasted into
-//! prompts or answers.
+//! stop sequences, metadata and output schema). One file per exchange keeps concurrent
+//! recordings apart and diffs small. An exchange contains no HTTP headers, so API keys and
+//! authorization headers never reach it. Everything written also passes through a
+//! [`Scrubber`], which catches keys, tokens, e-mail addresses and listed names pasted
+//! into prompts or replies.
 //!
 //! NOTE: only successful completions are recorded; an error passes through unrecorded,
 //! and replaying its request reports a missing recording.
@@ -189,7 +189,7 @@ impl<M: LanguageModel> Record<M> {
 
 #[async_trait]
 impl<M: LanguageModel> LanguageModel for Record<M> {
-    /// Replays or records the exchange, as the mode says.
+    /// Replays or records the exchange, as the mode sets.
     ///
     /// # Errors
     ///
@@ -269,7 +269,7 @@ impl<M: LanguageModel> Record<M> {
     }
 }
 
-/// A model that answers only from recorded exchanges, for tests that run offline.
+/// A model that returns only recorded responses, for tests that run offline.
 ///
 /// It hashes each request as [`Record`] does (after the same scrubbing) and returns the
 /// recorded, scrubbed response.

@@ -10,7 +10,7 @@ use crate::Error;
 /// shapes, JSON web tokens and e-mail addresses, each with its replacement.
 ///
 /// The shapes are the public prefixes of each vendor's keys (`sk-ant-`, `sk-`, `AIza`,
-/// `ghp_`, `github_pat_`, `xox?-`); a key without its usual prefix is only caught in
+/// `ghp_`, `github_pat_`, `xox?-`). A key without its usual prefix is only caught in
 /// header form or with [`Scrubber::with_secret`].
 const PATTERNS: &[(&str, &str)] = &[
     (
