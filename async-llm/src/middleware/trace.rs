@@ -16,9 +16,9 @@ use crate::{
 ///
 /// The span is named `gen_ai.chat` at `debug` level and carries `otel.name`
 /// (`"chat {model}"`), `otel.kind` (`"client"`), `gen_ai.operation.name` (`"chat"`),
-/// `gen_ai.provider.name`, `gen_ai.request.model`, `gen_ai.request.max_tokens`,
-/// `gen_ai.request.temperature`, `gen_ai.output.type` (`"json"` when the request
-/// sets an output schema), `gen_ai.response.model`,
+/// `gen_ai.provider.name` (`gcp.gemini` for Gemini), `gen_ai.request.model`,
+/// `gen_ai.request.max_tokens`, `gen_ai.request.temperature`, `gen_ai.output.type`
+/// (`"json"` when the request sets an output schema), `gen_ai.response.model`,
 /// `gen_ai.response.finish_reasons`, `gen_ai.usage.input_tokens` (cache reads and writes
 /// included, as the conventions ask), `gen_ai.usage.output_tokens`,
 /// `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_creation.input_tokens`
@@ -26,10 +26,10 @@ use crate::{
 /// because responses carry no separate completion id. A bridge such as
 /// `tracing-opentelemetry` exports the fields as span attributes under these names.
 ///
-/// Prompts and answers are not recorded unless [`Traced::with_content`] turns it on;
-/// then `gen_ai.system_instructions`, `gen_ai.input.messages` and
-/// `gen_ai.output.messages` hold them as JSON in the conventions' message shape. Turn it
-/// on only where the trace store may hold what the prompts contain.
+/// Prompts and replies are not recorded unless [`Traced::with_content`] turns it on.
+/// Then `gen_ai.system_instructions`, `gen_ai.input.messages` and
+/// `gen_ai.output.messages` contain them as JSON in the conventions' message shape. Turn it
+/// on only where the trace store may keep what the prompts contain.
 ///
 /// # Examples
 ///
@@ -74,7 +74,7 @@ impl<M: LanguageModel> Traced<M> {
             otel.name = %format_args!("chat {}", info.model),
             otel.kind = "client",
             gen_ai.operation.name = "chat",
-            gen_ai.provider.name = %info.provider,
+            gen_ai.provider.name = provider_name(&info.provider),
             gen_ai.request.model = %info.model,
             gen_ai.request.max_tokens = request.max_output_tokens,
             gen_ai.request.temperature = Empty,
@@ -228,6 +228,15 @@ fn text_parts(content: &[ContentPart]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Names a provider with the conventions' well-known value: `gcp.gemini` for the Gemini
+/// API, the crate's own name for the others (`anthropic` and `openai` already match).
+fn provider_name(provider: &str) -> &str {
+    match provider {
+        "gemini" => "gcp.gemini",
+        other => other,
+    }
+}
+
 /// Names an error's class for `error.type`: a short, low-cardinality code.
 pub(crate) fn error_type(error: &Error) -> &'static str {
     match error {
@@ -247,5 +256,17 @@ pub(crate) fn error_type(error: &Error) -> &'static str {
         Error::InvalidConfig(_) => "invalid_config",
         Error::Transport(_) => "transport",
         _ => "_OTHER",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_follow_conventions() {
+        assert_eq!(provider_name("gemini"), "gcp.gemini");
+        assert_eq!(provider_name("anthropic"), "anthropic");
+        assert_eq!(provider_name("openai"), "openai");
     }
 }
