@@ -115,6 +115,7 @@ impl Exchange {
             retries_done: 0,
             attempt: None,
             out: VecDeque::new(),
+            failure: None,
             done: false,
         };
         driver.open_with_retries().await?;
@@ -147,6 +148,8 @@ struct Driver<P: Protocol> {
     retries_done: u32,
     attempt: Option<Attempt<P::Handler>>,
     out: VecDeque<StreamEvent>,
+    /// A failure held back until the events decoded before it were delivered.
+    failure: Option<Error>,
     done: bool,
 }
 
@@ -214,10 +217,13 @@ impl<P: Protocol> Driver<P> {
             if let Some(event) = self.out.pop_front() {
                 return Some(Ok(event));
             }
-            if self.done {
-                return None;
-            }
-            let Err(error) = self.read_more().await else {
+            let Some(error) = self.failure.take() else {
+                if self.done {
+                    return None;
+                }
+                if let Err(error) = self.read_more().await {
+                    self.failure = Some(error);
+                }
                 continue;
             };
             let collected = self.attempt.take().map(|attempt| attempt.collected);
