@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::Cost;
-use crate::{Error, Usage};
+use crate::{CompletionResponse, Error, ModelInfo, Usage};
 
 /// Tokens per price unit: prices are quoted per million tokens.
 const TOKENS_PER_UNIT: u64 = 1_000_000;
@@ -272,6 +272,39 @@ impl PriceTable {
     /// when the model is not in the table or a used kind of token has no price.
     pub fn cost(&self, provider: &str, model: &str, usage: &Usage) -> Option<Cost> {
         self.try_cost(provider, model, usage).ok()
+    }
+
+    /// Returns the cost of `response` from `model`, priced by the model id the response
+    /// names (often a dated id) or, when it names none, the id `model` describes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use async_llm::cost::PriceTable;
+    /// use async_llm::{CompletionResponse, ModelInfo, StopReason, Usage};
+    ///
+    /// let table = PriceTable::from_toml_str(
+    ///     "currency = \"USD\"\n[[price]]\nprovider = \"anthropic\"\nmodel = \"claude-x*\"\ninput = 3\noutput = 15",
+    /// )?;
+    /// let response = CompletionResponse::new(Vec::new(), StopReason::EndTurn, "claude-x-20260101")
+    ///     .with_usage(Usage::new().with_uncached_input(2_000).with_output(100));
+    /// let model = ModelInfo::new("anthropic", "claude-x");
+    ///
+    /// let cost = table.cost_of_response(&model, &response).expect("priced");
+    /// assert_eq!(cost.to_string(), "0.0075 USD");
+    /// # Ok::<(), async_llm::Error>(())
+    /// ```
+    pub fn cost_of_response(
+        &self,
+        model: &ModelInfo,
+        response: &CompletionResponse,
+    ) -> Option<Cost> {
+        let model_id = if response.model.is_empty() {
+            &model.model
+        } else {
+            &response.model
+        };
+        self.cost(&model.provider, model_id, &response.usage)
     }
 
     /// Returns the cost of a call of `provider`'s `model` that used `usage`.

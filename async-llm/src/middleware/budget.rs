@@ -287,14 +287,8 @@ impl SharedBudget {
     /// Prices what `response` used, or `None` when the table cannot.
     fn actual_cost(&self, model: &ModelInfo, response: &CompletionResponse) -> Option<Decimal> {
         let prices = self.state.prices.as_ref()?;
-        let model_id = if response.model.is_empty() {
-            &model.model
-        } else {
-            &response.model
-        };
-        prices
-            .cost(&model.provider, model_id, &response.usage)
-            .map(|cost| cost.amount())
+        let cost = prices.cost_of_response(model, response)?;
+        Some(cost.amount())
     }
 
     fn currency(&self) -> Option<&str> {

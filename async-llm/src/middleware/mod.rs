@@ -10,7 +10,7 @@
 //! | [`Budget`] | refuses a request whose worst case could pass a token or cost [`SharedBudget`], and counts what calls use |
 //! | [`Fallback`] | asks a second model after the failures in [`FallbackOn`] (overload, rate limit, server error by default) |
 //! | [`RateLimit`] | delays calls to stay within requests and tokens per interval ([`SharedRateLimit`]) |
-//! | [`Record`] / [`Replay`] | writes scrubbed exchanges to files and answers from them offline |
+//! | [`Record`] / [`Replay`] | writes scrubbed exchanges to files and replays them offline |
 //! | [`Traced`] | one `tracing` span per call with the OpenTelemetry GenAI attribute names |
 //!
 //! [`ModelExt`] adds a method per wrapper to every model. The outermost wrapper runs

@@ -22,7 +22,14 @@ use crate::{
 ///
 /// A stream is retried only before its first text arrives: a failure before that starts
 /// the stream again, while a failure after it is returned, because the caller has already
-/// seen part of the answer.
+/// seen part of the reply.
+///
+/// The network providers already retry by their own [`RetryPolicy`]. To retry here
+/// instead, for example so that each attempt passes through a [`RateLimit`] or a whole
+/// stack is retried, build the provider with `retry_policy(RetryPolicy::none())`.
+/// Otherwise the attempts multiply.
+///
+/// [`RateLimit`]: super::RateLimit
 ///
 /// # Examples
 ///

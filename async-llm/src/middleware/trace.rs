@@ -55,7 +55,7 @@ impl<M: LanguageModel> Traced<M> {
         }
     }
 
-    /// Sets whether prompts and answers are recorded on the span; off by default.
+    /// Sets whether prompts and replies are recorded on the span; off by default.
     #[must_use]
     pub fn with_content(mut self, record_content: bool) -> Self {
         self.record_content = record_content;
