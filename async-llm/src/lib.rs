@@ -138,6 +138,7 @@ mod retry;
 pub mod slack;
 pub mod sse;
 mod stream;
+pub mod structured;
 pub mod tasks;
 mod transport;
 

@@ -17,10 +17,12 @@ const MODEL: &str = "offline-renderer";
 /// network or an API key.
 ///
 /// It answers a request by rendering the [`FactSheet`](crate::FactSheet) attached with
-/// [`CompletionRequest::with_facts`]; the prompt text is not read. The same request always
-/// gives the same answer, and the usage reports no tokens because none were counted.
-/// This is the default model of every task, so the SDK works end to end with no provider
-/// configured.
+/// [`CompletionRequest::with_facts`]: as Markdown, or, when the request carries an
+/// [`OutputSchema`](crate::OutputSchema), as the JSON of
+/// [`FactSheet::render_json`](crate::FactSheet::render_json). The prompt text is not read.
+/// The same request always gives the same answer, and the usage reports no tokens
+/// because none were counted. This is the default model of every task, so the SDK works
+/// end to end with no provider configured.
 ///
 /// # Examples
 ///
@@ -67,7 +69,8 @@ impl LanguageModel for OfflineModel {
     /// # Errors
     ///
     /// Returns [`Error::InvalidRequest`] when the request carries no facts, because the
-    /// offline model does not interpret free text.
+    /// offline model does not interpret free text, or when it asks for an output schema
+    /// and the facts have no JSON form.
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
         let Some(facts) = &request.facts else {
             let context = ProviderContext::new(PROVIDER, "complete").with_provider_error(
@@ -83,7 +86,10 @@ impl LanguageModel for OfflineModel {
             });
         };
 
-        let text = facts.render_markdown();
+        let text = match &request.output_schema {
+            None => facts.render_markdown(),
+            Some(schema) => render_json(facts.as_ref(), &schema.name)?,
+        };
         Ok(CompletionResponse::new(
             vec![ContentPart::Text(text)],
             StopReason::Rendered,
@@ -94,6 +100,23 @@ impl LanguageModel for OfflineModel {
     fn describe(&self) -> ModelInfo {
         ModelInfo::new(PROVIDER, MODEL).with_network(false)
     }
+}
+
+/// Writes the facts' JSON form for a request that asked for schema `schema`.
+fn render_json(facts: &dyn crate::FactSheet, schema: &str) -> Result<String, Error> {
+    let Some(json) = facts.render_json() else {
+        let context = ProviderContext::new(PROVIDER, "complete").with_provider_error(
+            Some("no_json_facts".to_owned()),
+            Some(format!(
+                "the request asks for output schema `{schema}`, but its facts cannot \
+                 render JSON; implement FactSheet::render_json for them"
+            )),
+        );
+        return Err(Error::InvalidRequest {
+            context: Box::new(context),
+        });
+    };
+    Ok(json.to_string())
 }
 
 #[cfg(test)]

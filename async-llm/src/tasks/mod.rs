@@ -2,4 +2,10 @@
 //!
 //! [`LanguageModel`]: crate::LanguageModel
 
+mod approval;
+mod fact_id;
+mod markdown;
 pub mod standup;
+mod tokens;
+
+pub use fact_id::FactId;

@@ -1,7 +1,7 @@
 //! Stable pseudonyms that keep people's names out of the prompt.
 
 use super::digest::Digest;
-use super::render::escape;
+use crate::tasks::markdown::escape;
 
 /// The names replaced in one standup, in the order of the people.
 #[derive(Debug, Clone, PartialEq, Eq)]

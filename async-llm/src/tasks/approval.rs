@@ -1,0 +1,65 @@
+//! The approval check every task applies to its `Authorized` inputs.
+
+use async_core::ids::PersonId;
+use async_policy::{Authorized, DataCategory, Purpose, Scope};
+
+use crate::Error;
+
+/// What an approval must have been made for to fill one slot of a task.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot<'a> {
+    /// The slot's name in error messages (`work`, `transcript`).
+    pub(crate) name: &'a str,
+    /// The viewer the task writes for.
+    pub(crate) viewer: &'a PersonId,
+    /// The task's purpose.
+    pub(crate) purpose: Purpose,
+    /// The category the slot holds.
+    pub(crate) category: DataCategory,
+}
+
+impl Slot<'_> {
+    /// Checks that `approved` was made for this slot's viewer, purpose and category.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::AuthorizationMismatch`] naming the slot and the difference.
+    pub(crate) fn check<T>(&self, approved: &Authorized<T>) -> Result<(), Error> {
+        let problem = if approved.viewer() != self.viewer {
+            Some(format!(
+                "approved for viewer {}, not {}",
+                approved.viewer(),
+                self.viewer
+            ))
+        } else if approved.purpose() != self.purpose {
+            Some(format!(
+                "approved for the {} purpose, not {}",
+                approved.purpose(),
+                self.purpose
+            ))
+        } else if approved.category() != self.category {
+            Some(format!(
+                "approved as {} data, but the slot needs {}",
+                approved.category(),
+                self.category
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => Err(Error::AuthorizationMismatch(format!(
+                "{} facts about {} were {problem}; authorize them for this slot",
+                self.name,
+                describe(approved.scope())
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn describe(scope: &Scope) -> String {
+    match scope {
+        Scope::Individual(person) => person.to_string(),
+        Scope::TeamAggregate(team) => format!("team {team}"),
+    }
+}
