@@ -139,6 +139,10 @@ pub enum Error {
         /// The reason the model stopped.
         stop_reason: StopReason,
     },
+    /// The model's reply did not match the requested output schema, even after the
+    /// allowed retries; the mismatch keeps the raw text and every violation.
+    #[error("{0}")]
+    SchemaMismatch(Box<crate::structured::SchemaMismatch>),
     /// The model or task is misconfigured (an invalid base URL, for example).
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
@@ -243,6 +247,7 @@ impl Error {
             Error::InvalidConfig(_)
             | Error::AuthorizationMismatch(_)
             | Error::BudgetExceeded(_)
+            | Error::SchemaMismatch(_)
             | Error::Transport(_) => None,
         }
     }
@@ -269,6 +274,14 @@ impl Error {
     pub fn raw_body(&self) -> Option<&str> {
         match self {
             Error::Decode { raw_body, .. } => Some(raw_body),
+            _ => None,
+        }
+    }
+
+    /// Returns the details of a reply that did not match its output schema.
+    pub fn schema_mismatch(&self) -> Option<&crate::structured::SchemaMismatch> {
+        match self {
+            Error::SchemaMismatch(mismatch) => Some(mismatch),
             _ => None,
         }
     }

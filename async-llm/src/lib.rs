@@ -141,6 +141,8 @@ mod stream;
 pub mod structured;
 pub mod tasks;
 mod transport;
+#[cfg(test)]
+mod test_support;
 
 pub use anthropic::{AnthropicModel, AnthropicModelBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, PartialText, ProviderContext, RateLimitScope};

@@ -88,6 +88,15 @@ impl Message {
 pub trait FactSheet: fmt::Debug + Send + Sync {
     /// Writes the facts as Markdown, deterministically.
     fn render_markdown(&self) -> String;
+
+    /// Writes the facts as the JSON value a request's [`OutputSchema`] asks for,
+    /// deterministically; `None` (the default) when the facts have no JSON form.
+    ///
+    /// The offline model answers a request that carries an output schema with this
+    /// value, so a task with structured output works without a network model.
+    fn render_json(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// A JSON Schema the answer must match, sent through each provider's own structured-output

@@ -253,7 +253,11 @@ mod tests {
 
     #[test]
     fn feedback_quotes_messages() {
-        let error = mismatch(vec![Violation::new("", "required", "\"answer\" is missing")]);
+        let error = mismatch(vec![Violation::new(
+            "",
+            "required",
+            "\"answer\" is missing",
+        )]);
         assert_eq!(
             error.feedback(),
             "The reply breaks the schema:\n- at the document: \"answer\" is missing"

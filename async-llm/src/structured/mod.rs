@@ -231,7 +231,7 @@ where
     loop {
         attempts += 1;
         let response = model.complete(&request).await?;
-        usage = add_usage(usage, response.usage);
+        usage.add(&response.usage);
         let text = response.text();
         if text.trim().is_empty() {
             return Err(empty_output(schema, &response));
@@ -247,12 +247,12 @@ where
                     attempts,
                 });
             }
-            Err(mismatch) => mismatch.with_attempts(attempts),
+            Err(mismatch) => Box::new(mismatch.with_attempts(attempts)),
         };
 
         let cut_short = response.stop_reason == StopReason::MaxTokens;
         if attempts >= options.max_attempts.max(1) || cut_short {
-            return Err(Error::SchemaMismatch(Box::new(mismatch)));
+            return Err(Error::SchemaMismatch(mismatch));
         }
         tracing::debug!(
             schema = %schema.name,
@@ -304,19 +304,19 @@ fn read_reply<T, C>(
     validator: &SchemaValidator,
     check: &C,
     response: &CompletionResponse,
-) -> Result<(T, Value), SchemaMismatch>
+) -> Result<(T, Value), Box<SchemaMismatch>>
 where
     T: DeserializeOwned,
     C: Fn(&T) -> Vec<Violation>,
 {
     let mismatch = |kind, violations| {
-        SchemaMismatch::new(
+        Box::new(SchemaMismatch::new(
             &schema.name,
             kind,
             violations,
             text,
             response.stop_reason.clone(),
-        )
+        ))
     };
 
     let json: Value = serde_json::from_str(reply::json_body(text)).map_err(|error| {
@@ -371,22 +371,6 @@ fn empty_output(schema: &OutputSchema, response: &CompletionResponse) -> Error {
         context: Box::new(context),
         stop_reason: response.stop_reason.clone(),
     }
-}
-
-/// Adds two usages field by field; a field stays `None` only when both are `None`.
-fn add_usage(total: Usage, more: Usage) -> Usage {
-    fn add(a: Option<u64>, b: Option<u64>) -> Option<u64> {
-        match (a, b) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
-        }
-    }
-    let mut sum = total;
-    sum.input_tokens = add(total.input_tokens, more.input_tokens);
-    sum.output_tokens = add(total.output_tokens, more.output_tokens);
-    sum.cache_read_tokens = add(total.cache_read_tokens, more.cache_read_tokens);
-    sum.cache_write_tokens = add(total.cache_write_tokens, more.cache_write_tokens);
-    sum
 }
 
 #[cfg(test)]

@@ -1,74 +1,11 @@
 //! Structured completions against a scripted model.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
-
-use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::*;
-use crate::{ContentPart, ModelInfo, Role};
-
-/// A model that answers with queued replies and keeps every request it received.
-#[derive(Debug, Default)]
-struct Scripted {
-    replies: Mutex<VecDeque<(String, StopReason)>>,
-    requests: Mutex<Vec<CompletionRequest>>,
-}
-
-impl Scripted {
-    fn new(replies: &[&str]) -> Self {
-        let replies = replies
-            .iter()
-            .map(|reply| ((*reply).to_owned(), StopReason::EndTurn))
-            .collect();
-        Self {
-            replies: Mutex::new(replies),
-            requests: Mutex::default(),
-        }
-    }
-
-    fn cut_short(reply: &str) -> Self {
-        Self {
-            replies: Mutex::new(VecDeque::from([(reply.to_owned(), StopReason::MaxTokens)])),
-            requests: Mutex::default(),
-        }
-    }
-
-    fn requests(&self) -> Vec<CompletionRequest> {
-        self.requests.lock().expect("requests lock").clone()
-    }
-}
-
-#[async_trait]
-impl LanguageModel for Scripted {
-    async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
-        self.requests
-            .lock()
-            .expect("requests lock")
-            .push(request.clone());
-        let (text, stop) = self
-            .replies
-            .lock()
-            .expect("replies lock")
-            .pop_front()
-            .expect("a scripted reply is left");
-        let usage = Usage {
-            input_tokens: Some(100),
-            output_tokens: Some(10),
-            ..Usage::default()
-        };
-        Ok(
-            CompletionResponse::new(vec![ContentPart::Text(text)], stop, "scripted")
-                .with_usage(usage),
-        )
-    }
-
-    fn describe(&self) -> ModelInfo {
-        ModelInfo::new("scripted", "scripted")
-    }
-}
+use crate::Role;
+use crate::test_support::Scripted;
 
 #[derive(Debug, PartialEq, Deserialize)]
 struct Answer {
@@ -94,7 +31,8 @@ impl StructuredOutput for Answer {
 }
 
 fn request() -> CompletionRequest {
-    CompletionRequest::new(vec![Message::user("Who reviewed PAY-12?")], 256).with_system("Be brief.")
+    CompletionRequest::new(vec![Message::user("Who reviewed PAY-12?")], 256)
+        .with_system("Be brief.")
 }
 
 const VALID: &str = r#"{"answer": "Lee did.", "citations": ["F1"]}"#;
@@ -110,7 +48,7 @@ async fn valid_reply_deserializes() {
     assert_eq!(answer.value.answer, "Lee did.");
     assert_eq!(answer.value.citations, ["F1"]);
     assert_eq!(answer.attempts, 1);
-    assert_eq!(answer.usage.input_tokens, Some(100));
+    assert_eq!(answer.usage.uncached_input_tokens, Some(100));
     assert_eq!(answer.json["citations"][0], "F1");
 }
 
@@ -153,7 +91,7 @@ async fn invalid_reply_is_retried_with_errors() {
         .expect("second reply is valid");
 
     assert_eq!(answer.attempts, 2);
-    assert_eq!(answer.usage.input_tokens, Some(200));
+    assert_eq!(answer.usage.uncached_input_tokens, Some(200));
     assert_eq!(answer.usage.output_tokens, Some(20));
     let retry = &model.requests()[1];
     assert_eq!(retry.messages.len(), 3);
@@ -280,15 +218,4 @@ async fn empty_reply_is_empty_output() {
         .expect_err("empty");
 
     assert!(matches!(error, Error::EmptyOutput { .. }));
-}
-
-#[test]
-fn usage_sums_keep_absent_counts() {
-    let a = Usage {
-        input_tokens: Some(5),
-        ..Usage::default()
-    };
-    let sum = add_usage(a, Usage::default());
-    assert_eq!(sum.input_tokens, Some(5));
-    assert_eq!(sum.output_tokens, None);
 }

@@ -21,7 +21,13 @@ impl FactId {
     pub fn new(kind: &str, reference: &str) -> Self {
         let reference: String = reference
             .chars()
-            .map(|c| if c.is_whitespace() || c == '|' { '_' } else { c })
+            .map(|c| {
+                if c.is_whitespace() || c == '|' {
+                    '_'
+                } else {
+                    c
+                }
+            })
             .collect();
         Self(format!("{kind}:{reference}"))
     }
@@ -81,6 +87,9 @@ mod tests {
     #[test]
     fn id_serializes_as_string() {
         let id = FactId::new("cue", "17");
-        assert_eq!(serde_json::to_string(&id).expect("serializes"), "\"cue:17\"");
+        assert_eq!(
+            serde_json::to_string(&id).expect("serializes"),
+            "\"cue:17\""
+        );
     }
 }

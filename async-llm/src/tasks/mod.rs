@@ -3,8 +3,10 @@
 //! [`LanguageModel`]: crate::LanguageModel
 
 mod approval;
+pub mod copilot;
 mod fact_id;
 mod markdown;
+mod prompt_text;
 pub mod standup;
 mod tokens;
 

@@ -205,11 +205,7 @@ impl CopilotFacts {
     ///
     /// Returns [`Error::AuthorizationMismatch`] unless `work` was approved for this viewer,
     /// the copilot purpose and the work category.
-    pub fn with_work(
-        mut self,
-        person: &str,
-        work: &Authorized<WorkFacts>,
-    ) -> Result<Self, Error> {
+    pub fn with_work(mut self, person: &str, work: &Authorized<WorkFacts>) -> Result<Self, Error> {
         self.slot("work", DataCategory::Work).check(work)?;
         for item in &work.value().items {
             if item.progress == Progress::ToDo {
@@ -266,7 +262,10 @@ impl CopilotFacts {
             .evidence
             .first()
             .map_or_else(|| fact.summary.clone(), |evidence| evidence.label.clone());
-        let url = fact.evidence.iter().find_map(|evidence| evidence.url.clone());
+        let url = fact
+            .evidence
+            .iter()
+            .find_map(|evidence| evidence.url.clone());
         self.push(
             FactKind::Blocker,
             Some(person),

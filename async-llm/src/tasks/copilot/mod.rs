@@ -208,7 +208,12 @@ pub async fn answer_question<M: LanguageModel + ?Sized>(
     options: &CopilotOptions,
 ) -> Result<CopilotAnswer, Error> {
     let info = model.describe();
-    let selection = prompt::select(facts.facts(), question, budget(&info, options), &options.structured)?;
+    let selection = prompt::select(
+        facts.facts(),
+        question,
+        budget(&info, options),
+        &options.structured,
+    )?;
     let sheet = OfflineAnswer::new(&selection, options.offline_facts);
 
     let mut request = CompletionRequest::new(
@@ -257,12 +262,21 @@ pub fn copilot_prompt(
     options: &CopilotOptions,
     info: &ModelInfo,
 ) -> Result<CopilotPrompt, Error> {
-    let selection = prompt::select(facts.facts(), question, budget(info, options), &options.structured)?;
+    let selection = prompt::select(
+        facts.facts(),
+        question,
+        budget(info, options),
+        &options.structured,
+    )?;
     let instruction = crate::structured::schema_instruction(&selection.schema, &options.structured);
     Ok(CopilotPrompt {
         system: format!("{}\n\n{instruction}", prompt::SYSTEM_PROMPT),
         user: selection.user,
-        fact_ids: selection.chosen.into_iter().map(|(fact, _)| fact.id).collect(),
+        fact_ids: selection
+            .chosen
+            .into_iter()
+            .map(|(fact, _)| fact.id)
+            .collect(),
         omitted_facts: selection.omitted,
         estimated_tokens: selection.tokens,
     })
