@@ -140,9 +140,9 @@ pub mod sse;
 mod stream;
 pub mod structured;
 pub mod tasks;
-mod transport;
 #[cfg(test)]
 mod test_support;
+mod transport;
 
 pub use anthropic::{AnthropicModel, AnthropicModelBuilder, DEFAULT_BASE_URL};
 pub use error::{Error, PartialText, ProviderContext, RateLimitScope};
