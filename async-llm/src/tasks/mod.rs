@@ -6,6 +6,7 @@ mod approval;
 pub mod copilot;
 mod fact_id;
 mod markdown;
+pub mod meeting;
 mod prompt_text;
 pub mod standup;
 mod tokens;
