@@ -1,6 +1,6 @@
 //! Joining accounts into people, and looking up the person behind an account.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{GitHubNoReply, IdentityConfig, IdentityError, normalize_email, parse_github_noreply};
 use crate::ids::{AccountId, PersonId};
@@ -141,15 +141,18 @@ impl IdentityResolver {
         let unlisted: BTreeSet<&AccountKey> = referenced_accounts(batch)
             .filter(|key| !listed.contains(key))
             .collect();
-        let mut accounts = batch.accounts.clone();
-        accounts.extend(unlisted.into_iter().cloned().map(ProviderAccount::new));
+        let unlisted: Vec<ProviderAccount> = unlisted
+            .into_iter()
+            .cloned()
+            .map(ProviderAccount::new)
+            .collect();
 
         let commit_emails = batch
             .pull_requests
             .iter()
             .flat_map(|pull| &pull.commits)
             .filter_map(|commit| commit.author_email.as_deref());
-        self.resolve(&accounts, commit_emails)
+        self.resolve_all(batch.accounts.iter().chain(&unlisted), commit_emails)
     }
 
     /// Resolves `accounts` into people. Each of the `commit_emails` that matches no person
@@ -160,6 +163,14 @@ impl IdentityResolver {
     pub fn resolve<'a>(
         &self,
         accounts: &[ProviderAccount],
+        commit_emails: impl IntoIterator<Item = &'a str>,
+    ) -> IdentityMap {
+        self.resolve_all(accounts, commit_emails)
+    }
+
+    fn resolve_all<'a, 'b>(
+        &self,
+        accounts: impl IntoIterator<Item = &'b ProviderAccount>,
         commit_emails: impl IntoIterator<Item = &'a str>,
     ) -> IdentityMap {
         let mut builder = Builder::from_config(&self.config);
@@ -178,10 +189,13 @@ impl IdentityResolver {
         }
 
         let mut map = builder.finish(&self.config);
-        map.unresolved_emails = commit_emails
+        // Every commit of a person repeats the same few addresses, so each distinct raw
+        // address is normalized and looked up once.
+        let distinct: HashSet<&str> = commit_emails.into_iter().collect();
+        map.unresolved_emails = distinct
             .into_iter()
-            .filter_map(normalize_email)
             .filter(|email| map.person_of_commit_email(email).is_none())
+            .filter_map(normalize_email)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -194,11 +208,13 @@ impl IdentityResolver {
 pub struct IdentityMap {
     people: Vec<Person>,
     teams: Vec<Team>,
-    by_account: BTreeMap<AccountKey, PersonId>,
-    by_email: BTreeMap<String, PersonId>,
-    github_logins: BTreeMap<String, AccountKey>,
-    mapped: BTreeSet<PersonId>,
-    bots: BTreeSet<AccountKey>,
+    // Hash maps: insights look up the person behind every account reference of every
+    // record, and a tree's string comparisons made that cost grow with the workspace.
+    by_account: HashMap<AccountKey, PersonId>,
+    by_email: HashMap<String, PersonId>,
+    github_logins: HashMap<String, AccountKey>,
+    mapped: HashSet<PersonId>,
+    bots: HashSet<AccountKey>,
     conflicts: Vec<IdentityConflict>,
     unresolved_emails: Vec<String>,
 }
@@ -321,7 +337,7 @@ fn referenced_accounts(batch: &ActivityBatch) -> impl Iterator<Item = &AccountKe
 }
 
 /// Merges repeated entries for one account and sorts by key.
-fn dedupe(accounts: &[ProviderAccount]) -> Vec<ProviderAccount> {
+fn dedupe<'a>(accounts: impl IntoIterator<Item = &'a ProviderAccount>) -> Vec<ProviderAccount> {
     let mut merged: BTreeMap<&AccountKey, ProviderAccount> = BTreeMap::new();
     for account in accounts {
         merged
@@ -353,11 +369,11 @@ fn join_email(account: &ProviderAccount) -> Option<String> {
 /// Mutable state while resolving.
 struct Builder {
     people: BTreeMap<PersonId, Person>,
-    by_account: BTreeMap<AccountKey, PersonId>,
-    by_email: BTreeMap<String, PersonId>,
+    by_account: HashMap<AccountKey, PersonId>,
+    by_email: HashMap<String, PersonId>,
     disputed_emails: BTreeSet<String>,
-    github_logins: BTreeMap<String, AccountKey>,
-    bots: BTreeSet<AccountKey>,
+    github_logins: HashMap<String, AccountKey>,
+    bots: HashSet<AccountKey>,
     conflicts: Vec<IdentityConflict>,
 }
 
@@ -365,11 +381,11 @@ impl Builder {
     fn from_config(config: &IdentityConfig) -> Self {
         let mut builder = Builder {
             people: BTreeMap::new(),
-            by_account: BTreeMap::new(),
-            by_email: BTreeMap::new(),
+            by_account: HashMap::new(),
+            by_email: HashMap::new(),
             disputed_emails: BTreeSet::new(),
-            github_logins: BTreeMap::new(),
-            bots: BTreeSet::new(),
+            github_logins: HashMap::new(),
+            bots: HashSet::new(),
             conflicts: Vec::new(),
         };
 
