@@ -4,6 +4,7 @@ use async_core::ids::PersonId;
 use async_policy::{Authorized, DataCategory, Purpose, Scope};
 
 use crate::Error;
+use crate::tasks::standup::BlockerSource;
 
 /// What an approval must have been made for to fill one slot of a task.
 #[derive(Debug, Clone, Copy)]
@@ -61,5 +62,15 @@ fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Individual(person) => person.to_string(),
         Scope::TeamAggregate(team) => format!("team {team}"),
+    }
+}
+
+/// Returns the category that must approve a blocker found in `source`: a chat blocker
+/// quotes a message, so it needs chat approval even when it names a work item.
+pub(crate) fn blocker_category(source: BlockerSource) -> DataCategory {
+    match source {
+        BlockerSource::WorkItem => DataCategory::Work,
+        BlockerSource::PullRequest => DataCategory::Code,
+        BlockerSource::Chat => DataCategory::Chat,
     }
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::tasks::FactId;
-use crate::tasks::approval::Slot;
+use crate::tasks::approval::{Slot, blocker_category};
 use crate::tasks::fact_id::FactIds;
-use crate::tasks::standup::{BlockerFact, BlockerSource, CodeFacts, Progress, WorkFacts};
+use crate::tasks::standup::{BlockerFact, CodeFacts, Progress, WorkFacts};
 
 /// The kind of record a fact was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -256,7 +256,7 @@ impl CopilotFacts {
         blocker: &Authorized<BlockerFact>,
     ) -> Result<Self, Error> {
         let fact = blocker.value();
-        self.slot("blocker", category_of(fact.source))
+        self.slot("blocker", blocker_category(fact.source))
             .check(blocker)?;
         let reference = fact
             .evidence
@@ -335,13 +335,5 @@ impl PendingFact<'_> {
         self.fact.url = url;
         self.fact.at = at;
         self.facts.push(self.fact);
-    }
-}
-
-pub(crate) fn category_of(source: BlockerSource) -> DataCategory {
-    match source {
-        BlockerSource::WorkItem => DataCategory::Work,
-        BlockerSource::PullRequest => DataCategory::Code,
-        BlockerSource::Chat => DataCategory::Chat,
     }
 }
