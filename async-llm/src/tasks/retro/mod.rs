@@ -5,7 +5,7 @@
 //!
 //! 1. [`RetroFacts`] takes the sprint ([`SprintSummary::from_sprint`] rejects a sprint
 //!    that is not closed) and approved parts, each an
-//!    [`Authorized`](async_policy::Authorized) value for the viewer and
+//!    [`Authorized`] value for the viewer and
 //!    `Purpose::Retrospective`: the sprint's work items ([`SprintWork`], work category,
 //!    without assignees), the first-review waits of its pull requests
 //!    ([`SprintReviews`], code category) and blockers (the category of their source).
