@@ -1,6 +1,7 @@
 //! The language-model layer of the ASYNC SDK: a provider-neutral [`LanguageModel`] trait,
-//! a deterministic [`OfflineModel`], the Anthropic Messages API ([`AnthropicModel`]), and
-//! the writing tasks that turn policy-approved facts into prose.
+//! a deterministic [`OfflineModel`], three providers ([`AnthropicModel`],
+//! [`OpenAiModel`] for OpenAI and compatible servers, [`GeminiModel`]), middleware that
+//! composes them, and the writing tasks that turn policy-approved facts into prose.
 //!
 //! # Quick start
 //!
@@ -23,19 +24,66 @@
 //! # }).expect("standup");
 //! ```
 //!
-//! Switching to Claude changes only the model:
+//! Switching to a provider changes only the model. A service usually picks one from its
+//! configuration and keeps it as `Arc<dyn LanguageModel>`:
 //!
 //! ```no_run
-//! use async_llm::AnthropicModel;
+//! use std::sync::Arc;
+//! use async_llm::{AnthropicModel, GeminiModel, LanguageModel, OfflineModel, OpenAiModel};
 //! use secrecy::SecretString;
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let key = SecretString::from(std::env::var("ANTHROPIC_API_KEY")?);
-//! let model = AnthropicModel::builder(key, "claude-sonnet-4-5").build()?;
+//! # fn main() -> Result<(), async_llm::Error> {
+//! let key = |name: &str| std::env::var(name).ok().map(SecretString::from);
+//! let model: Arc<dyn LanguageModel> = if let Some(key) = key("ANTHROPIC_API_KEY") {
+//!     Arc::new(AnthropicModel::builder(key, "claude-sonnet-4-5").build()?)
+//! } else if let Some(key) = key("OPENAI_API_KEY") {
+//!     Arc::new(OpenAiModel::builder(key, "gpt-4.1-mini").build()?)
+//! } else if let Some(key) = key("GEMINI_API_KEY") {
+//!     Arc::new(GeminiModel::builder(key, "gemini-2.5-flash").build()?)
+//! } else {
+//!     Arc::new(OfflineModel::new())
+//! };
 //! # let _ = model;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Providers
+//!
+//! | model | API | key header | structured output | notes |
+//! | --- | --- | --- | --- | --- |
+//! | [`AnthropicModel`] | Messages, `POST /v1/messages` | `x-api-key` | `output_config.format` | `anthropic-version: 2023-06-01`; prompt caching through `cache_control` markers ([`Message::with_cache_breakpoint`], [`CompletionRequest::with_cached_system`]) |
+//! | [`OpenAiModel`] | Chat Completions, `POST {base}/chat/completions` | `Authorization: Bearer` | `response_format.json_schema` | base URL configurable for compatible servers (vLLM, Ollama, gateways); tolerant of missing and extra fields and unknown finish reasons; [`OpenAiModelBuilder::legacy_max_tokens`] for servers without `max_completion_tokens` |
+//! | [`GeminiModel`] | `generateContent`, `streamGenerateContent?alt=sse` | `x-goog-api-key` | `responseMimeType` + `responseJsonSchema` | blocked prompts (`promptFeedback.blockReason`) and safety stops become [`Error::ContentFiltered`] naming the high safety ratings |
+//! | [`OfflineModel`] | none | none | none | renders the attached [`FactSheet`] |
+//!
+//! Every provider maps neutral requests and responses through pure functions, streams
+//! through one [`sse::SseDecoder`], classifies errors the same way and retries through
+//! [`RetryPolicy`], so the conformance suite in `tests/conformance.rs` runs the same
+//! scenarios against all three.
+//!
+//! # Streaming
+//!
+//! [`LanguageModel::stream`] returns a [`CompletionStream`] of [`StreamEvent`]s: text
+//! deltas, running usage totals (each replaces the last, never summed), the stop reason,
+//! and finally the whole response. An error that arrives inside a stream after HTTP 200
+//! ends it with [`Error::StreamInterrupted`], which keeps the text received so far, so a
+//! cut answer is never mistaken for a short one. A stream is retried only before its
+//! first text. Each wait for data is bounded by an idle timeout (one minute by default);
+//! only requests without streaming have a total timeout (ten minutes). Models without a
+//! streaming API get a default `stream` that replays `complete`.
+//!
+//! # Errors and retries
+//!
+//! [`Error`] classifies failures as rate limited (with the delay and which limit),
+//! overloaded, quota exhausted, authentication, permission, invalid request, context too
+//! long, content filtered, server error, decode error (with the raw body) and stream
+//! interrupted (with the partial text). Each keeps the status, the provider's request id,
+//! its error code and message, and the rate-limit headers. [`RetryPolicy`] follows the
+//! vendors' SDKs: `x-should-retry` first, then 408, 409, 429, 5xx and connection
+//! failures; `retry-after-ms`, else `retry-after` up to 60 s, else backoff from 0.5 s to
+//! 8 s with jitter; two retries; never an exhausted quota. The HTTP client's own retries
+//! are turned off for model calls, so the two never stack.
 //!
 //! # Design
 //!
@@ -43,8 +91,8 @@
 //! messages with roles and text parts, an output cap, temperature, stop sequences and
 //! metadata. A response carries text parts, a [`StopReason`] (unknown reasons are kept as
 //! [`StopReason::Other`]), [`Usage`] (a count the provider did not report is `None`, never
-//! `0`), the model id and the provider's request id. Each provider maps them with pure functions, so the mapping is unit-tested
-//! without a server. Streaming is not part of the trait yet.
+//! `0`), the model id and the provider's request id. A request may also carry an
+//! [`OutputSchema`] for structured output and prompt-cache markers.
 //!
 //! The offline model cannot read a prompt, so a task attaches the structured facts it
 //! built the prompt from to the request as a [`FactSheet`]. The offline model renders
@@ -88,10 +136,11 @@
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
-//! | (none) | — | every item of this crate: the trait, the offline and Anthropic models, the standup task and the Slack converter |
+//! | (none) | — | every item of this crate: the trait, the offline model, the three providers, middleware, cost, the tasks and the Slack converter |
 //!
-//! The crate has no optional features yet; OpenAI and Gemini providers will arrive behind
-//! their own features.
+//! The providers are not behind features: they add no dependency beyond the HTTP client
+//! and JSON support the crate needs anyway, so a feature per provider would save only a
+//! few seconds of compilation.
 //!
 //! # Security
 //!
@@ -106,13 +155,20 @@
 //!   the names back into the written standup. Names inside fact text (titles, blocker
 //!   summaries, chat excerpts) are not replaced.
 //! - **Where it goes.** Every request goes through `async_core::http::HttpClient`, which
-//!   enforces the egress allowlist (`api.anthropic.com` by default, HTTPS only) before
-//!   connecting.
-//! - **API keys.** Keys are `secrecy::SecretString`s, sent only in the `x-api-key` header
-//!   marked as sensitive, and never included in `Debug` output, errors or logs. Errors
-//!   carry the status, the provider's error type and message and the request id, never
-//!   a request body; an undecodable response keeps its first 2 KiB for
-//!   [`Error::raw_body`], which `Display` does not print.
+//!   enforces the egress allowlist before connecting: by default `api.anthropic.com`,
+//!   `api.openai.com` and `generativelanguage.googleapis.com`, HTTPS only. An
+//!   OpenAI-compatible server on another host works only after the embedding service
+//!   adds that host with `EgressPolicy::allow_host`; [`OpenAiModelBuilder::build`]
+//!   rejects a base URL the client's policy does not allow.
+//! - **API keys.** Keys are `secrecy::SecretString`s, sent only in a header marked as
+//!   sensitive (`x-api-key`, `Authorization`, `x-goog-api-key`; never Gemini's `?key=`
+//!   query parameter, which proxies log), and never included in `Debug` output, errors
+//!   or logs. Provider error messages are scrubbed of anything shaped like a key, because
+//!   OpenAI echoes part of a rejected one. Errors carry the status, the provider's error
+//!   code and message, the request id and the rate-limit headers, never a request body;
+//!   an undecodable response keeps its first 2 KiB for [`Error::raw_body`], which
+//!   `Display` does not print, and an interrupted stream keeps its partial text for
+//!   [`Error::partial_text`], which neither `Display` nor `Debug` prints.
 //! - **Logs.** The crate logs through `tracing` at `debug`: provider, model, status and
 //!   request id, never a prompt or an answer. The one exception is opt-in:
 //!   `Traced::with_content(true)` records prompts and answers on its spans.
