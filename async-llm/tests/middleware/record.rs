@@ -1,9 +1,9 @@
 use std::path::Path;
 
-use async_llm::middleware::{Record, RecordMode, Replay, Scrubber};
+use async_llm::middleware::{Fallback, Record, RecordMode, Replay, Scrubber};
 use async_llm::{CompletionRequest, Error, LanguageModel, Message, ModelInfo};
 
-use crate::scripted::{Scripted, Step, reply, request};
+use crate::scripted::{Scripted, Step, overloaded, reply, request};
 
 const API_KEY: &str = "sk-ant-api03-Zx9SecretKeyValue42";
 const EMAIL: &str = "dana.scully@example.com";
@@ -184,5 +184,79 @@ async fn corrupt_recording_is_reported() {
     assert!(
         error.to_string().contains("delete it and record again"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn recorded_error_replays_offline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inner = Scripted::new("scripted", "model-1", vec![Step::Fail(overloaded())]);
+    Record::new(&inner, dir.path(), scrubber())
+        .mode(RecordMode::Record)
+        .complete(&request(8, 10))
+        .await
+        .expect_err("scripted failure");
+
+    let error = Replay::new(dir.path(), scrubber())
+        .complete(&request(8, 10))
+        .await
+        .expect_err("the failure replays");
+
+    assert!(matches!(error, Error::Overloaded { .. }), "{error:?}");
+    assert_eq!(error.status(), Some(529));
+    assert_eq!(error.request_id(), Some("req_529"));
+}
+
+#[tokio::test]
+async fn replay_or_record_skips_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inner = Scripted::new(
+        "scripted",
+        "model-1",
+        vec![Step::Fail(overloaded()), Step::Reply(reply("later", 1, 1))],
+    );
+    let model = Record::new(&inner, dir.path(), scrubber());
+
+    model
+        .complete(&request(8, 10))
+        .await
+        .expect_err("first fails");
+    let response = model
+        .complete(&request(8, 10))
+        .await
+        .expect("second asks again");
+
+    assert_eq!(response.text(), "later");
+    assert_eq!(inner.calls(), 2);
+}
+
+#[tokio::test]
+async fn fallback_runs_offline_from_recordings() {
+    let (first_dir, second_dir) = (
+        tempfile::tempdir().expect("temp dir"),
+        tempfile::tempdir().expect("temp dir"),
+    );
+    let first = Scripted::new("scripted", "model-1", vec![Step::Fail(overloaded())]);
+    let second = Scripted::new("scripted", "model-2", vec![Step::Reply(reply("b", 1, 1))]);
+    let live = Fallback::new(
+        Record::new(&first, first_dir.path(), scrubber()).mode(RecordMode::Record),
+        Record::new(&second, second_dir.path(), scrubber()).mode(RecordMode::Record),
+    );
+    live.complete(&request(8, 10)).await.expect("live fallback");
+
+    let offline = Fallback::new(
+        Replay::new(first_dir.path(), scrubber()),
+        Replay::new(second_dir.path(), scrubber()),
+    );
+    let response = offline
+        .complete(&request(8, 10))
+        .await
+        .expect("offline fallback");
+
+    assert_eq!(response.text(), "b");
+    assert_eq!(
+        first.calls() + second.calls(),
+        2,
+        "no model was called offline"
     );
 }

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Scrubber;
+use super::failure::RecordedError;
 use crate::middleware::stop_codes::{stop_reason_code, stop_reason_from_code};
-use crate::{CompletionRequest, CompletionResponse, ContentPart, Message, ModelInfo, Role, Usage};
+use crate::{
+    CompletionRequest, CompletionResponse, ContentPart, Error, Message, ModelInfo, Role, Usage,
+};
 
 /// The version of the file format; a file with another version is not replayed.
 pub(crate) const FORMAT: u32 = 1;
@@ -20,7 +23,12 @@ pub(crate) struct Exchange {
     pub(crate) provider: String,
     pub(crate) model: String,
     pub(crate) request: RecordedRequest,
-    pub(crate) response: RecordedResponse,
+    /// The response, when the call succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) response: Option<RecordedResponse>,
+    /// The classified error, when the call failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<RecordedError>,
 }
 
 /// The parts of a request that reach a provider, scrubbed; the attached fact sheet never
@@ -198,10 +206,29 @@ impl RecordedResponse {
 }
 
 impl Exchange {
-    pub(crate) fn new(
+    /// Records a successful call.
+    pub(crate) fn success(
         model: &ModelInfo,
         request: RecordedRequest,
         response: RecordedResponse,
+    ) -> Self {
+        Self::new(model, request, Some(response), None)
+    }
+
+    /// Records a failed call.
+    pub(crate) fn failure(
+        model: &ModelInfo,
+        request: RecordedRequest,
+        error: RecordedError,
+    ) -> Self {
+        Self::new(model, request, None, Some(error))
+    }
+
+    fn new(
+        model: &ModelInfo,
+        request: RecordedRequest,
+        response: Option<RecordedResponse>,
+        error: Option<RecordedError>,
     ) -> Self {
         Self {
             format: FORMAT,
@@ -210,7 +237,18 @@ impl Exchange {
             model: model.model.clone(),
             request,
             response,
+            error,
         }
+    }
+
+    /// Returns the recorded outcome: the response, the rebuilt error, or `None` when the
+    /// file holds neither or an error class this version does not know.
+    pub(crate) fn outcome(&self) -> Option<Result<CompletionResponse, Error>> {
+        if let Some(response) = &self.response {
+            return Some(Ok(response.to_response()));
+        }
+        let error = self.error.as_ref()?.to_error(&self.provider)?;
+        Some(Err(error))
     }
 }
 

@@ -8,10 +8,16 @@
 //! [`Scrubber`], which catches keys, tokens, e-mail addresses and listed names pasted
 //! into prompts or replies.
 //!
-//! NOTE: only successful completions are recorded; an error passes through unrecorded,
-//! and replaying its request reports a missing recording.
+//! A classified provider error (rate limited, overloaded, server error, ...) is recorded
+//! too, but only in [`RecordMode::Record`], so that [`RecordMode::ReplayOrRecord`] never
+//! keeps replaying a passing failure. Replaying it rebuilds the error with its status,
+//! request id and retry delay, so retry and fallback paths run offline.
+//!
+//! NOTE: an error that arrives inside a stream after it started is not recorded; only
+//! the failure to start one is.
 
 mod exchange;
+mod failure;
 mod scrub;
 
 use std::fmt;
@@ -23,6 +29,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 
 use self::exchange::{Exchange, FORMAT, RecordedRequest, RecordedResponse};
+use self::failure::RecordedError;
 pub use self::scrub::Scrubber;
 use crate::{
     CompletionRequest, CompletionResponse, CompletionStream, Error, LanguageModel, ModelInfo,
@@ -104,6 +111,36 @@ impl Cassette {
         })
         .await;
         written.map_err(|error| self.io_error("write", &exchange.request_hash, &error))
+    }
+
+    /// Returns the recorded outcome of `request`, or `None` when there is no recording.
+    async fn replay(
+        &self,
+        request: &RecordedRequest,
+    ) -> Result<Option<Result<CompletionResponse, Error>>, Error> {
+        let Some(exchange) = self.load(request).await? else {
+            return Ok(None);
+        };
+        let outcome = exchange.outcome().ok_or_else(|| {
+            Error::InvalidConfig(format!(
+                "recording {} has neither a response nor an error this version can rebuild; \
+                 record it again",
+                self.path(&exchange.request_hash).display()
+            ))
+        })?;
+        Ok(Some(outcome))
+    }
+
+    /// Records a classified provider error; other errors and write failures are only
+    /// logged, because the caller needs the original error.
+    async fn store_error(&self, model: &ModelInfo, request: RecordedRequest, error: &Error) {
+        let Some(recorded) = RecordedError::new(error, &self.scrubber) else {
+            return;
+        };
+        let exchange = Exchange::failure(model, request, recorded);
+        if let Err(write_error) = self.store(&exchange).await {
+            tracing::debug!(error = %write_error, "could not record the failed call");
+        }
     }
 
     fn missing(&self, hash: &str) -> Error {
@@ -194,15 +231,19 @@ impl<M: LanguageModel> LanguageModel for Record<M> {
     /// # Errors
     ///
     /// Returns [`Error::InvalidConfig`] when a recording cannot be read or written, or in
-    /// [`RecordMode::Replay`] when none exists, and the wrapped model's errors.
+    /// [`RecordMode::Replay`] when none exists, a replayed provider error, and the
+    /// wrapped model's errors.
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
         let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
-        if let Some(response) = self.replayed(&recorded).await? {
-            return Ok(response);
+        if let Some(outcome) = self.replayed(&recorded).await? {
+            return outcome;
         }
 
-        let response = self.inner.complete(request).await?;
-        let exchange = Exchange::new(
+        let response = match self.inner.complete(request).await {
+            Ok(response) => response,
+            Err(error) => return Err(self.record_error(recorded, error).await),
+        };
+        let exchange = Exchange::success(
             &self.inner.describe(),
             recorded,
             RecordedResponse::new(&response, &self.cassette.scrubber),
@@ -220,11 +261,14 @@ impl<M: LanguageModel> LanguageModel for Record<M> {
     /// written replaces the stream's completed response with the error.
     async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, Error> {
         let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
-        if let Some(response) = self.replayed(&recorded).await? {
-            return Ok(CompletionStream::from_response(response));
+        if let Some(outcome) = self.replayed(&recorded).await? {
+            return outcome.map(CompletionStream::from_response);
         }
 
-        let stream = self.inner.stream(request).await?;
+        let stream = match self.inner.stream(request).await {
+            Ok(stream) => stream,
+            Err(error) => return Err(self.record_error(recorded, error).await),
+        };
         let cassette = self.cassette.clone();
         let model = self.inner.describe();
         let mut pending = Some(recorded);
@@ -232,7 +276,7 @@ impl<M: LanguageModel> LanguageModel for Record<M> {
             let exchange = match (&event, pending.as_ref()) {
                 (Ok(StreamEvent::Completed(response)), Some(_)) => pending.take().map(|request| {
                     let response = RecordedResponse::new(response, &cassette.scrubber);
-                    Exchange::new(&model, request, response)
+                    Exchange::success(&model, request, response)
                 }),
                 _ => None,
             };
@@ -253,19 +297,29 @@ impl<M: LanguageModel> LanguageModel for Record<M> {
 }
 
 impl<M: LanguageModel> Record<M> {
-    /// Returns the recorded response when the mode replays and one exists.
+    /// Returns the recorded outcome when the mode replays and a recording exists.
     async fn replayed(
         &self,
         recorded: &RecordedRequest,
-    ) -> Result<Option<CompletionResponse>, Error> {
+    ) -> Result<Option<Result<CompletionResponse, Error>>, Error> {
         if self.mode == RecordMode::Record {
             return Ok(None);
         }
-        match self.cassette.load(recorded).await? {
-            Some(exchange) => Ok(Some(exchange.response.to_response())),
+        match self.cassette.replay(recorded).await? {
+            Some(outcome) => Ok(Some(outcome)),
             None if self.mode == RecordMode::Replay => Err(self.cassette.missing(&recorded.hash())),
             None => Ok(None),
         }
+    }
+
+    /// Records `error` in [`RecordMode::Record`] and returns it.
+    async fn record_error(&self, recorded: RecordedRequest, error: Error) -> Error {
+        if self.mode == RecordMode::Record {
+            self.cassette
+                .store_error(&self.inner.describe(), recorded, &error)
+                .await;
+        }
+        error
     }
 }
 
@@ -312,16 +366,16 @@ impl Replay {
 
 #[async_trait]
 impl LanguageModel for Replay {
-    /// Returns the recorded response to the request.
+    /// Returns the recorded response to the request, or its recorded error.
     ///
     /// # Errors
     ///
-    /// Returns [`Error::InvalidConfig`] when no recording matches the request or it
-    /// cannot be read.
+    /// Returns the recorded provider error, and [`Error::InvalidConfig`] when no
+    /// recording matches the request or it cannot be read.
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
         let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
-        match self.cassette.load(&recorded).await? {
-            Some(exchange) => Ok(exchange.response.to_response()),
+        match self.cassette.replay(&recorded).await? {
+            Some(outcome) => outcome,
             None => Err(self.cassette.missing(&recorded.hash())),
         }
     }
