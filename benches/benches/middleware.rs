@@ -1,4 +1,4 @@
-//! The cost of each middleware wrapper per call, around a model that answers at once.
+//! The cost of each middleware wrapper per call, around a model that returns at once.
 
 #![expect(
     missing_docs,

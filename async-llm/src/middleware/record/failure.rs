@@ -28,7 +28,7 @@ pub(crate) struct RecordedError {
 }
 
 impl RecordedError {
-    /// Copies `error` when it is a classified provider error; transport, decode, stream
+    /// Copies `error` when it is a classified provider error. Transport, decode, stream
     /// and configuration errors are not recorded, because they describe this process's
     /// run rather than the provider's reply.
     pub(crate) fn new(error: &Error, scrubber: &Scrubber) -> Option<Self> {

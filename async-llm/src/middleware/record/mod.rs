@@ -257,7 +257,7 @@ impl<M: LanguageModel> LanguageModel for Record<M> {
     ///
     /// # Errors
     ///
-    /// The same as [`complete`](LanguageModel::complete); a recording that cannot be
+    /// The same as [`complete`](LanguageModel::complete). A recording that cannot be
     /// written replaces the stream's completed response with the error.
     async fn stream(&self, request: &CompletionRequest) -> Result<CompletionStream, Error> {
         let recorded = RecordedRequest::new(request, &self.cassette.scrubber);
