@@ -353,6 +353,12 @@ impl Drop for Reservation {
 /// `max_output_tokens`) must fit what is left. Failed calls are not charged, because
 /// providers do not bill them; a call cancelled while in flight is charged its worst case.
 ///
+/// The wrapper prices calls by the provider its model describes. Around a [`Fallback`],
+/// that is the first model's provider, so wrap each model of the fallback in its own
+/// `Budget` over one shared budget instead.
+///
+/// [`Fallback`]: super::Fallback
+///
 /// # Examples
 ///
 /// ```
