@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use async_llm::cost::PriceTable;
-use async_llm::middleware::{Budget, BudgetExceeded, BudgetLimits, SharedBudget};
+use async_llm::middleware::{Budget, BudgetExceeded, BudgetLimits, Fallback, SharedBudget};
 use async_llm::{Error, LanguageModel};
 use futures::StreamExt;
 use rust_decimal::Decimal;
@@ -222,4 +222,42 @@ async fn budget_dropped_stream_charges_worst_case() {
 
     assert_eq!(budget.usage().tokens, 105);
     assert_eq!(budget.usage().reserved_tokens, 0);
+}
+
+#[tokio::test]
+async fn budget_per_fallback_branch_prices_backup() {
+    let table = PriceTable::from_toml_str(
+        r#"
+        currency = "USD"
+        [[price]]
+        provider = "first"
+        model = "model-1"
+        input = "1"
+        output = "1"
+        [[price]]
+        provider = "second"
+        model = "model-1"
+        input = "10"
+        output = "10"
+        "#,
+    )
+    .expect("table");
+    let limits = BudgetLimits::default().with_max_cost(Decimal::ONE);
+    let budget = SharedBudget::new(limits, Some(Arc::new(table))).expect("budget");
+    let first = Scripted::new("first", "model-1", vec![Step::Fail(overloaded())]);
+    let second = Scripted::new("second", "model-1", vec![Step::Reply(reply("b", 100, 100))]);
+
+    let model = Fallback::new(
+        Budget::new(&first, budget.clone()),
+        Budget::new(&second, budget.clone()),
+    );
+    model
+        .complete(&request(4, 100))
+        .await
+        .expect("backup replies");
+
+    // 200 tokens at the second provider's $10 per million; the failed first call is free.
+    let spent = budget.usage().cost.expect("priced");
+    assert_eq!(spent.amount(), Decimal::new(2, 3));
+    assert_eq!(budget.usage().unpriced_calls, 0);
 }
