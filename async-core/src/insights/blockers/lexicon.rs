@@ -9,6 +9,10 @@
 //! NOTE: the lists are English only, and a bare "done" or "merged" in a reply counts as a
 //! resolution even in "once that's merged", so a still-open blocker can be missed.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Phrases by which a writer reports being blocked or waiting.
 const BLOCKER_PHRASES: &[&str] = &[
     "blocked on",
@@ -68,7 +72,8 @@ const NEGATIONS: &[&str] = &[
 /// assert_eq!(is_blocker_text("I'm not blocked on anything"), None);
 /// ```
 pub fn is_blocker_text(text: &str) -> Option<&'static str> {
-    find_phrase(text, BLOCKER_PHRASES)
+    static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(BLOCKER_PHRASES));
+    find_phrase(text, &PHRASES)
 }
 
 /// Returns the resolution phrase the text contains, if any.
@@ -82,7 +87,8 @@ pub fn is_blocker_text(text: &str) -> Option<&'static str> {
 /// assert_eq!(is_resolution_text("not fixed yet"), None);
 /// ```
 pub fn is_resolution_text(text: &str) -> Option<&'static str> {
-    find_phrase(text, RESOLUTION_PHRASES)
+    static PHRASES: LazyLock<Phrases> = LazyLock::new(|| Phrases::new(RESOLUTION_PHRASES));
+    find_phrase(text, &PHRASES)
 }
 
 /// A lowercase word and the clause it belongs to.
@@ -121,29 +127,79 @@ fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// Returns the first phrase (in list order) that occurs un-negated in the text.
-fn find_phrase(text: &str, phrases: &[&'static str]) -> Option<&'static str> {
-    // Most messages contain no phrase at all. A phrase can only match whole words if each
-    // of its words occurs somewhere in the lowercased text, so a substring check rules
-    // most messages out before the cost of tokenizing them.
-    let lowered = text.to_lowercase().replace('\u{2019}', "'");
-    let candidates: Vec<&'static str> = phrases
-        .iter()
-        .copied()
-        .filter(|phrase| phrase.split(' ').all(|word| lowered.contains(word)))
-        .collect();
+fn find_phrase(text: &str, phrases: &'static Phrases) -> Option<&'static str> {
+    let candidates = phrases.candidates(text);
     if candidates.is_empty() {
         return None;
     }
 
     let tokens = tokenize(text);
-    phrases
-        .iter()
-        .copied()
-        .filter(|phrase| candidates.contains(phrase))
-        .find(|phrase| {
-            let words: Vec<&str> = phrase.split(' ').collect();
-            (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
-        })
+    candidates.into_iter().find(|phrase| {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
+    })
+}
+
+/// A phrase list with a one-pass prefilter over the words of its phrases.
+///
+/// Most messages contain no phrase at all. A phrase can only match whole words if each of
+/// its words occurs somewhere in the text, so one Aho-Corasick pass that finds which words
+/// occur rules most messages out before the cost of tokenizing them. The pass is ASCII
+/// case-insensitive, which is exact for ASCII text; other text is lowercased first, so
+/// that a character whose lowercase form is ASCII (the Kelvin sign, say) is not missed.
+struct Phrases {
+    phrases: &'static [&'static str],
+    words: AhoCorasick,
+    /// For each phrase, the indexes of its words among the automaton's patterns.
+    words_of: Vec<Vec<usize>>,
+}
+
+impl Phrases {
+    fn new(phrases: &'static [&'static str]) -> Self {
+        let mut distinct: Vec<&str> = phrases.iter().flat_map(|p| p.split(' ')).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let words_of = phrases
+            .iter()
+            .map(|phrase| {
+                phrase
+                    .split(' ')
+                    .filter_map(|word| distinct.binary_search(&word).ok())
+                    .collect()
+            })
+            .collect();
+        let words = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&distinct)
+            .expect("a few short constant words always build an automaton");
+        Self {
+            phrases,
+            words,
+            words_of,
+        }
+    }
+
+    /// Returns the phrases, in list order, whose every word occurs in `text`.
+    fn candidates(&self, text: &str) -> Vec<&'static str> {
+        let lowered;
+        let haystack = if text.is_ascii() {
+            text
+        } else {
+            lowered = text.to_lowercase().replace('\u{2019}', "'");
+            &lowered
+        };
+
+        let mut seen = vec![false; self.words.patterns_len()];
+        for found in self.words.find_overlapping_iter(haystack) {
+            seen[found.pattern().as_usize()] = true;
+        }
+        self.phrases
+            .iter()
+            .zip(&self.words_of)
+            .filter(|(_, words)| words.iter().all(|&word| seen[word]))
+            .map(|(phrase, _)| *phrase)
+            .collect()
+    }
 }
 
 fn matches_at(tokens: &[Token], start: usize, words: &[&str]) -> bool {
@@ -168,6 +224,62 @@ fn is_negated(tokens: &[Token], start: usize, clause: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The phrase search without the prefilter: every phrase against the tokens.
+    fn find_phrase_unfiltered(text: &str, phrases: &[&'static str]) -> Option<&'static str> {
+        let tokens = tokenize(text);
+        phrases.iter().copied().find(|phrase| {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            (0..tokens.len()).any(|start| matches_at(&tokens, start, &words))
+        })
+    }
+
+    /// Texts made of the phrases' own words and the negations, each word spelled as is,
+    /// in upper case, with a Kelvin sign for `k` (lowercase `k`, but not ASCII) or with a
+    /// typographic apostrophe, joined by spaces and clause breaks.
+    fn near_phrase_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy as _;
+
+        let mut words: Vec<&'static str> = BLOCKER_PHRASES
+            .iter()
+            .chain(RESOLUTION_PHRASES)
+            .flat_map(|phrase| phrase.split(' '))
+            .chain(NEGATIONS.iter().copied())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+
+        let word =
+            (proptest::sample::select(words), 0..4_u8).prop_map(
+                |(word, spelling)| match spelling {
+                    0 => word.to_owned(),
+                    1 => word.to_uppercase(),
+                    2 => word.replace('k', "\u{212A}"),
+                    _ => word.replace('\'', "\u{2019}"),
+                },
+            );
+        let separator = proptest::sample::select(vec![" ", " ", " ", ", ", ". ", "\n"]);
+        proptest::collection::vec((word, separator), 0..10).prop_map(|pieces| {
+            pieces
+                .into_iter()
+                .map(|(word, separator)| word + separator)
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prefilter_never_changes_the_answer(text in near_phrase_text()) {
+            proptest::prop_assert_eq!(
+                is_blocker_text(&text),
+                find_phrase_unfiltered(&text, BLOCKER_PHRASES)
+            );
+            proptest::prop_assert_eq!(
+                is_resolution_text(&text),
+                find_phrase_unfiltered(&text, RESOLUTION_PHRASES)
+            );
+        }
+    }
 
     #[test]
     fn blocker_phrases_match_whole_words() {
