@@ -132,6 +132,36 @@
 //! crate ships no prices as truth: `prices.example.toml` shows the format with dated
 //! example figures that the operator must check.
 //!
+//! # Structured output
+//!
+//! [`structured::complete_structured`] asks any model for JSON matching a type's
+//! [`OutputSchema`]: the schema goes to the provider's own mechanism and, by default,
+//! into the system prompt; the reply is validated with the `jsonschema` crate,
+//! deserialized, and asked for once more with the violations when it does not match. A
+//! second mismatch is [`Error::SchemaMismatch`], which keeps the raw reply text and each
+//! violation; its `Display` names only the places that failed, never the reply.
+//!
+//! # Tasks
+//!
+//! Every task takes its facts only as `async_policy::Authorized` values, checks that each
+//! was approved for the task's viewer, purpose and data category, fits a prompt to a
+//! token budget (estimated at four characters per token), and works with the
+//! [`OfflineModel`], which renders a plain result from the same facts:
+//!
+//! | task | purpose | prompt preview | offline result |
+//! | --- | --- | --- | --- |
+//! | [`tasks::standup::write_standup`] | standup | [`tasks::standup::standup_prompt`] | Done, In progress and Blocked per person, then team blockers |
+//! | [`tasks::copilot::answer_question`] | copilot answer | [`tasks::copilot::copilot_prompt`] | the facts most relevant to the question, with their ids |
+//! | [`tasks::retro::write_retrospective`] | retrospective | [`tasks::retro::retrospective_prompt`] | findings derived from completion, carry-over, blockers, scope added and review waits |
+//! | [`tasks::meeting::extract_meeting_notes`] | chosen by the caller | [`tasks::meeting::meeting_notes_prompt`] | decisions and action items found by fixed phrases |
+//!
+//! The copilot, retrospective and meeting tasks use structured output. Every fact they
+//! send has a stable [`tasks::FactId`] (`item:PAY-12`, `pr:acme/payments#42`, `cue:17`)
+//! built from its own reference, the reply schema accepts only the ids that were sent,
+//! and each result ties its sentences to the facts they rest on. The copilot ranks
+//! facts by lexical relevance: each distinct question term found in a fact adds
+//! `ln(1 + N/df) * (1 + ln tf)`, and naming the fact's reference adds 10.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
