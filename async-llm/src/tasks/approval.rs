@@ -6,7 +6,7 @@ use async_policy::{Authorized, DataCategory, Purpose, Scope};
 use crate::Error;
 use crate::tasks::standup::BlockerSource;
 
-/// What an approval must have been made for to fill one slot of a task.
+/// The viewer, purpose and category an approval needs to fill one slot of a task.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot<'a> {
     /// The slot's name in error messages (`work`, `transcript`).

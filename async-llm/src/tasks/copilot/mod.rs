@@ -50,7 +50,7 @@ pub struct CopilotOptions {
     pub temperature: Option<f32>,
     /// How many facts the offline answer lists at most.
     pub offline_facts: usize,
-    /// How the structured reply is requested and retried.
+    /// The structured-output settings: schema placement and retries.
     pub structured: StructuredOptions,
 }
 

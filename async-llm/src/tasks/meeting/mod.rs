@@ -6,9 +6,9 @@
 //!    policy approves each speaker's cues as that speaker's chat data. [`MeetingTranscript`]
 //!    accepts only those [`Authorized`](async_policy::Authorized) parts, so a person whose
 //!    chat the viewer may not see is left out of the prompt entirely.
-//! 2. The cues are written one per line (`cue | speaker | text`) within the token budget;
-//!    when the meeting is too long, cues with a decision or task phrase and the cue before
-//!    each are kept first.
+//! 2. The cues are written one per line (`cue | speaker | text`) within the token budget.
+//!    When the meeting is too long, cues with a decision or task phrase are kept first,
+//!    each with the cue before it.
 //! 3. The model returns decisions (`statement`, `cue`) and action items (`description`,
 //!    `owner`, `due_date`, `cue`) through [`structured`](crate::structured) output; the
 //!    schema accepts only the cue numbers given, and a due date must be a real date.
@@ -69,7 +69,7 @@ pub struct MeetingNotesOptions {
     pub max_output_tokens: u32,
     /// The sampling temperature.
     pub temperature: Option<f32>,
-    /// How the structured reply is requested and retried.
+    /// The structured-output settings: schema placement and retries.
     pub structured: StructuredOptions,
 }
 
@@ -107,7 +107,7 @@ pub struct Owner {
 /// Something the meeting settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// What was decided.
+    /// The decision as stated.
     pub statement: String,
     /// The cue it was said in.
     pub cue: u32,
@@ -118,7 +118,7 @@ pub struct Decision {
 /// A task someone took on or was given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionItem {
-    /// What is to be done.
+    /// The task.
     pub description: String,
     /// Who does it, when said.
     pub owner: Option<Owner>,

@@ -9,7 +9,7 @@ use crate::tasks::standup::BlockerFact;
 /// The first-review wait, in hours, above which reviews count as slow.
 pub(crate) const SLOW_REVIEW_HOURS: u64 = 24;
 
-/// The most item ids one offline finding cites.
+/// The maximum number of item ids one offline finding cites.
 const MAX_CITED_ITEMS: usize = 8;
 
 /// One fact of a retrospective prompt.

@@ -46,7 +46,7 @@ impl SprintSummary {
     }
 }
 
-/// What became of a work item by the sprint's close.
+/// The state of a work item at the sprint's close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SprintOutcome {

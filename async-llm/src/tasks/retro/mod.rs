@@ -13,9 +13,9 @@
 //!    `blocker:PAY-15`), plus aggregate facts computed over all of them:
 //!    `sprint:completion` (items and estimate points completed), `sprint:scope` (items
 //!    added after the start) and `reviews:first-wait` (median and longest first-review
-//!    wait). When the prompt is over budget, facts about completed items go first, then
-//!    quickly reviewed pull requests, then the rest; aggregates, blockers and the goal
-//!    stay.
+//!    wait). When the prompt is over budget, facts about completed items are dropped
+//!    first, then quickly reviewed pull requests, then the rest. Aggregates, blockers
+//!    and the goal are dropped last.
 //! 3. The model returns `went_well`, `did_not_go_well` and `actions`, each entry with the
 //!    `fact_ids` it rests on, through [`structured`](crate::structured) output; the schema
 //!    accepts only the ids given and at least one per entry.
@@ -157,7 +157,7 @@ pub struct RetroOptions {
     pub max_output_tokens: u32,
     /// The sampling temperature.
     pub temperature: Option<f32>,
-    /// How the structured reply is requested and retried.
+    /// The structured-output settings: schema placement and retries.
     pub structured: StructuredOptions,
 }
 
@@ -209,9 +209,9 @@ pub struct RetroPoint {
 pub struct Retrospective {
     /// The sprint.
     pub sprint: SprintSummary,
-    /// What went well.
+    /// The points that went well.
     pub went_well: Vec<RetroPoint>,
-    /// What did not go well.
+    /// The points that did not go well.
     pub did_not_go_well: Vec<RetroPoint>,
     /// Proposed actions.
     pub actions: Vec<RetroPoint>,
@@ -486,8 +486,9 @@ fn omitted_line(omitted: usize) -> String {
     format!("{omitted} facts about single items were left out to fit the token budget.")
 }
 
-/// Keeps facts by priority (aggregates, blockers and the goal first; completed items
-/// last) while they fit `budget`, and lists the kept ones in their original order.
+/// Keeps facts in priority order while they fit `budget`, and lists the kept ones in
+/// their original order. Aggregates, blockers and the goal come first and completed
+/// items last.
 fn select(
     facts: &RetroFacts,
     digest: &RetroDigest,
