@@ -476,10 +476,11 @@ fn render_markdown(
             .map_or_else(|| "unassigned".to_owned(), |owner| escape(&owner.name));
         let due = action
             .due
-            .map_or_else(String::new, |due| format!(", due {due}"));
+            .map_or_else(String::new, |due| format!("due {due}, "));
+        let description = action.description.trim_end_matches(['.', '!', '?']);
         lines.push(format!(
-            "- **{owner}**: {}{due} (cue {})",
-            escape(&action.description),
+            "- **{owner}**: {} ({due}cue {})",
+            escape(description),
             action.cue
         ));
     }

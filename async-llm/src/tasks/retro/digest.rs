@@ -77,7 +77,7 @@ impl RetroDigest {
         if let Some(goal) = goal {
             facts.push(fact(
                 ids.issue("sprint", "goal"),
-                "goal",
+                "sprint goal",
                 None,
                 format!("Sprint goal: {goal}"),
                 0,
@@ -261,28 +261,41 @@ fn aggregate_facts(
         }
         aggregates
             .facts
-            .push(fact(id.clone(), "sprint", None, text, 0));
+            .push(fact(id.clone(), "sprint completion", None, text, 0));
         aggregates.completion = Some(id);
     }
     if !counts.added.is_empty() {
         let id = ids.issue("sprint", "scope");
         let text = format!(
-            "{} items were added after the sprint started",
-            counts.added.len()
+            "{} added after the sprint started",
+            items_were(counts.added.len())
         );
         aggregates
             .facts
-            .push(fact(id.clone(), "sprint", None, text, 0));
+            .push(fact(id.clone(), "sprint scope", None, text, 0));
         aggregates.scope = Some(id);
     }
     if has_reviews && (!counts.waits.is_empty() || counts.never_reviewed > 0) {
         let id = ids.issue("reviews", "first-wait");
-        aggregates
-            .facts
-            .push(fact(id.clone(), "reviews", None, review_summary(counts), 0));
+        aggregates.facts.push(fact(
+            id.clone(),
+            "review waits",
+            None,
+            review_summary(counts),
+            0,
+        ));
         aggregates.reviews = Some(id);
     }
     aggregates
+}
+
+/// Writes `count items were` or `1 item was`.
+fn items_were(count: usize) -> String {
+    if count == 1 {
+        "1 item was".to_owned()
+    } else {
+        format!("{count} items were")
+    }
 }
 
 fn median(values: &[u64]) -> Option<u64> {
@@ -352,8 +365,8 @@ fn derive(
             let ids: Vec<FactId> = counts.carried.iter().map(|(id, _)| id.clone()).collect();
             findings.did_not_go_well.push(Finding {
                 text: format!(
-                    "{} items were carried over: {}.",
-                    keys.len(),
+                    "{} carried over: {}.",
+                    items_were(keys.len()),
                     keys.join(", ")
                 ),
                 fact_ids: with(&Some(completion.clone()), &ids),
@@ -384,8 +397,8 @@ fn derive(
     if let Some(scope) = &aggregates.scope {
         findings.did_not_go_well.push(Finding {
             text: format!(
-                "{} items were added after the sprint started.",
-                counts.added.len()
+                "{} added after the sprint started.",
+                items_were(counts.added.len())
             ),
             fact_ids: with(&Some(scope.clone()), &counts.added),
         });
@@ -397,8 +410,8 @@ fn derive(
     if !counts.flagged.is_empty() {
         findings.did_not_go_well.push(Finding {
             text: format!(
-                "{} items were flagged as impediments.",
-                counts.flagged.len()
+                "{} flagged as an impediment.",
+                items_were(counts.flagged.len())
             ),
             fact_ids: counts
                 .flagged

@@ -188,7 +188,7 @@ impl RetroOptions {
 pub struct CitedFact {
     /// The fact's id.
     pub id: FactId,
-    /// The reference readers know (`PAY-12`, `acme/payments#40`, `sprint`).
+    /// The reference readers know (`PAY-12`, `acme/payments#40`, `sprint completion`).
     pub label: String,
     /// The page a reader opens, if known.
     pub url: Option<String>,
@@ -324,7 +324,7 @@ struct Selection {
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(async {
 /// let retro = write_retrospective(&OfflineModel::new(), &facts, &RetroOptions::default()).await?;
-/// assert_eq!(retro.did_not_go_well[0].text, "1 items were carried over: PAY-13.");
+/// assert_eq!(retro.did_not_go_well[0].text, "1 item was carried over: PAY-13.");
 /// assert_eq!(retro.actions[0].facts[0].id.as_str(), "item:PAY-13");
 /// # Ok::<(), async_llm::Error>(())
 /// # }).expect("retrospective");
@@ -617,7 +617,7 @@ fn render_markdown(
                 .map(|fact| link(&fact.label, fact.url.as_deref()))
                 .collect();
             lines.push(format!(
-                "- {} ({})",
+                "- {} Facts: {}.",
                 escape(&point.text),
                 sources.join(", ")
             ));

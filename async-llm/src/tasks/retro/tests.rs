@@ -214,7 +214,7 @@ async fn offline_retrospective_from_facts() {
             "2 items were carried over: PAY-11, PAY-14.",
             "Pull requests waited long for a first review.",
             "Blocked: PAY-14 is blocked by PAY-15.",
-            "1 items were added after the sprint started.",
+            "1 item was added after the sprint started.",
         ]
     );
     assert_eq!(retro.actions.len(), 4);
@@ -250,12 +250,10 @@ fn prompt_names_no_assignee() {
             .user
             .starts_with("Sprint: PAY Sprint 14 (2026-11-16 to 2026-11-27)")
     );
-    assert!(
-        prompt.user.contains(
-            "sprint:completion | sprint | Completed 1 of 3 items (3 of 9 estimate points)"
-        )
-    );
-    assert!(prompt.user.contains("reviews:first-wait | reviews | First-review wait over 3 pull requests: median 36 hours, longest acme/payments#40 at 72 hours; 1 never reviewed"));
+    assert!(prompt.user.contains(
+        "sprint:completion | sprint completion | Completed 1 of 3 items (3 of 9 estimate points)"
+    ));
+    assert!(prompt.user.contains("reviews:first-wait | review waits | First-review wait over 3 pull requests: median 36 hours, longest acme/payments#40 at 72 hours; 1 never reviewed"));
     assert!(!prompt.user.contains("acct-dana"));
 }
 
