@@ -145,8 +145,8 @@ fn find_phrase(text: &str, phrases: &'static Phrases) -> Option<&'static str> {
 /// Most messages contain no phrase at all. A phrase can only match whole words if each of
 /// its words occurs somewhere in the text, so one Aho-Corasick pass that finds which words
 /// occur rules most messages out before the cost of tokenizing them. The pass is ASCII
-/// case-insensitive, which is exact for ASCII text; other text is lowercased first, so
-/// that a character whose lowercase form is ASCII (the Kelvin sign, say) is not missed.
+/// case-insensitive, which is exact for ASCII text. Other text is lowercased first, so
+/// that a character whose lowercase form is ASCII (the Kelvin sign, say) is still found.
 struct Phrases {
     phrases: &'static [&'static str],
     words: AhoCorasick,
@@ -171,7 +171,7 @@ impl Phrases {
         let words = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&distinct)
-            .expect("a few short constant words always build an automaton");
+            .expect("an automaton over a few short constant words builds");
         Self {
             phrases,
             words,
@@ -225,7 +225,7 @@ fn is_negated(tokens: &[Token], start: usize, clause: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The phrase search without the prefilter: every phrase against the tokens.
+    /// Finds the first phrase without the prefilter, trying every phrase on the tokens.
     fn find_phrase_unfiltered(text: &str, phrases: &[&'static str]) -> Option<&'static str> {
         let tokens = tokenize(text);
         phrases.iter().copied().find(|phrase| {
@@ -234,9 +234,9 @@ mod tests {
         })
     }
 
-    /// Texts made of the phrases' own words and the negations, each word spelled as is,
-    /// in upper case, with a Kelvin sign for `k` (lowercase `k`, but not ASCII) or with a
-    /// typographic apostrophe, joined by spaces and clause breaks.
+    /// Generates texts from the phrases' words and the negations. Each word is spelled as
+    /// is, in upper case, with a Kelvin sign for `k` (its lowercase is `k`, but it is not
+    /// ASCII) or with a typographic apostrophe. Spaces and clause breaks join the words.
     fn near_phrase_text() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::strategy::Strategy as _;
 
@@ -269,7 +269,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn prefilter_never_changes_the_answer(text in near_phrase_text()) {
+        fn prefilter_keeps_phrase_result(text in near_phrase_text()) {
             proptest::prop_assert_eq!(
                 is_blocker_text(&text),
                 find_phrase_unfiltered(&text, BLOCKER_PHRASES)
