@@ -50,7 +50,7 @@ pub enum Error {
     RateLimited {
         /// The origin of the failure.
         context: Box<ProviderContext>,
-        /// Which limit was hit, when the response said so.
+        /// The exhausted limit, when the response named it.
         scope: RateLimitScope,
     },
     /// The provider as a whole is overloaded (Anthropic's 529, Gemini's 503 `UNAVAILABLE`).

@@ -1,12 +1,18 @@
 //! A server-sent-events decoder shared by every provider.
 //!
 //! [`SseDecoder`] is fed the body's bytes as they arrive, in reads of any size, and
-//! returns each complete event. It follows the HTML event-stream format: lines end with
-//! CR, LF or CRLF; a blank line ends an event; `data:` lines are joined with `\n`; a line
-//! starting with `:` is a comment; `event:` names the event; `id:` and `retry:` are read
-//! and ignored, and a block without `data:` dispatches nothing; one leading space after
-//! the colon is dropped; a byte-order mark at the start is skipped. Provider conventions
-//! (`[DONE]`, error objects inside `data:`) are left to the providers.
+//! returns each complete event. It follows the HTML event-stream format:
+//!
+//! - lines end with CR, LF or CRLF, and a blank line ends an event;
+//! - `data:` lines are joined with `\n`, and `event:` names the event;
+//! - a line starting with `:` is a comment;
+//! - `id:` and `retry:` are read and ignored, so a block without `data:` dispatches
+//!   nothing;
+//! - one leading space after the colon is dropped, and a byte-order mark at the start is
+//!   skipped.
+//!
+//! Provider conventions (`[DONE]`, error objects inside `data:`) are left to the
+//! providers.
 //!
 //! # Why not a crate
 //!

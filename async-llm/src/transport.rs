@@ -26,7 +26,7 @@ use crate::{
 /// silence means the connection stalled.
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What a provider's stream handler does after an event.
+/// The next step of a stream after one event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
     /// Keep reading.
@@ -37,7 +37,7 @@ pub(crate) enum Flow {
 
 /// Turns one provider's server-sent events into neutral stream events.
 pub(crate) trait StreamHandler: Send + Sync + 'static {
-    /// Handles one event, recording it in `collected` and queueing what the caller sees.
+    /// Handles one event, recording it in `collected` and queueing the events for the caller.
     ///
     /// # Errors
     ///

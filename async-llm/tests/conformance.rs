@@ -1,7 +1,7 @@
 //! One suite of exchanges run against every provider implementation.
 //!
-//! Each provider answers the same scenarios from a mockito server, with bodies shaped
-//! like the provider's real traffic (`tests/fixtures/<provider>/`): a plain completion,
+//! Each provider gets the same scenarios from a mockito server, with bodies shaped like
+//! the provider's real traffic (`tests/fixtures/<provider>/`). The scenarios are a plain completion,
 //! a stream, 429 with and without retry headers, overload, an exhausted quota, an error
 //! inside a stream before and after content, a blocked prompt, an unknown stop reason, a
 //! usage-only final chunk, a JSON error body on an event stream and a stalled stream.

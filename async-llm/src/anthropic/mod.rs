@@ -1,10 +1,10 @@
 //! The Anthropic Messages API.
 //!
 //! [`AnthropicModel`] sends `POST {base}/v1/messages` through the SDK's [`HttpClient`],
-//! so the egress allowlist applies. Retries follow the crate's [`RetryPolicy`] (the
-//! HTTP client's own retries are turned off per request, so the two never stack):
+//! so the egress allowlist applies. Retries follow the crate's [`RetryPolicy`], and the
+//! HTTP client's own retries are turned off per request so that the two never stack.
 //! 429, 529 and other retryable failures are resent, honouring `retry-after-ms`,
-//! `retry-after` and `x-should-retry`; an exhausted spend limit is not. The request and
+//! `retry-after` and `x-should-retry`, but an exhausted spend limit is not. The request and
 //! response mapping are pure functions in `wire` and `stream`, and error classification
 //! is a pure function in `errors`, so all are unit-tested without a server.
 

@@ -211,6 +211,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
 }
 
+// NOTE: Anthropic's `anthropic-ratelimit-*-reset` timestamps are kept on errors but not
+// turned into a delay when `retry-after` is missing, so such a 429 falls back to backoff.
 /// Parses the delay a response asked for: `retry-after-ms` (milliseconds, which the
 /// official Anthropic and OpenAI SDKs read first), else `retry-after` in seconds or as an
 /// HTTP-date relative to `now`.

@@ -1,6 +1,6 @@
 //! `streamGenerateContent?alt=sse` chunks, mapped to neutral stream events.
 //!
-//! Each `data:` line holds a whole `GenerateContentResponse` with the next piece of text
+//! Each `data:` line contains a whole `GenerateContentResponse` with the next piece of text
 //! and the usage so far (cumulative). There is no end marker: the body ends after the
 //! chunk with the finish reason. A blocked prompt arrives as a chunk with
 //! `promptFeedback.blockReason`, and a failure after HTTP 200 as an `error` object.

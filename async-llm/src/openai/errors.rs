@@ -2,7 +2,7 @@
 //!
 //! OpenAI's envelope is `{"error": {"message", "type", "param", "code"}}`. A 429 means
 //! either a rate limit (`rate_limit_exceeded`, retry) or an exhausted quota
-//! (`insufficient_quota`, never retried), told apart only by the body. Compatible
+//! (`insufficient_quota`, never retried), and only the body distinguishes them. Compatible
 //! servers send the same envelope with other codes (sometimes numbers), or none.
 
 use http::HeaderMap;

@@ -1,10 +1,10 @@
 //! OpenAI Chat Completions, and the servers that speak the same API.
 //!
 //! [`OpenAiModel`] sends `POST {base}/chat/completions` through the SDK's
-//! [`HttpClient`]. The base defaults to `https://api.openai.com/v1`; pointing it at a
+//! [`HttpClient`]. The base defaults to `https://api.openai.com/v1`. Pointing it at a
 //! model served on the company's own machines (vLLM, Ollama, a gateway) works the same
-//! way, as long as the embedding service allows that host in its egress policy, which
-//! [`OpenAiModelBuilder::build`] checks. Streams ask for `stream_options.include_usage`,
+//! way, as long as the embedding service allows that host in its egress policy.
+//! [`OpenAiModelBuilder::build`] checks that it does. Streams ask for `stream_options.include_usage`,
 //! so the last chunk carries the usage. Retries follow the crate's [`RetryPolicy`].
 
 mod errors;

@@ -1,6 +1,6 @@
 //! Chat Completions chunks, mapped to neutral stream events.
 //!
-//! Each `data:` line holds one chunk; `data: [DONE]` ends the stream. With
+//! Each `data:` line contains one chunk, and `data: [DONE]` ends the stream. With
 //! `stream_options.include_usage` the last chunk before `[DONE]` has empty `choices` and
 //! the whole request's usage. An error after HTTP 200 arrives as a chunk with an `error`
 //! object. Compatible servers that close the body after the finish reason without

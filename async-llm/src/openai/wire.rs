@@ -2,8 +2,8 @@
 //!
 //! Responses are read tolerantly, because OpenAI-compatible servers (vLLM, Ollama,
 //! gateways) omit fields OpenAI always sends, add their own, and invent finish reasons
-//! (`""`, `eos_token`): every field not needed is ignored, every field read is optional,
-//! and unknown enum values are kept as text.
+//! (`""`, `eos_token`). So every field not needed is ignored, every field read is
+//! optional, and unknown enum values are kept as text.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ const MAX_TEMPERATURE: f32 = 2.0;
 /// Chat Completions accepts at most four stop sequences.
 const MAX_STOP_SEQUENCES: usize = 4;
 
-/// Which request field carries the output cap.
+/// The request field that carries the output cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokenLimitField {
     /// `max_completion_tokens`, which OpenAI's reasoning models require.
