@@ -182,8 +182,9 @@
 //!   `user_id`, which must be an opaque id.
 //! - **Names.** People appear in the prompt under the label the caller gives them.
 //!   `StandupOptions::with_pseudonyms` sends `Person 1`, `Person 2`, ... instead and puts
-//!   the names back into the written standup. Names inside fact text (titles, blocker
-//!   summaries, chat excerpts) are not replaced.
+//!   the names back into the written standup. It also replaces full names, and first
+//!   names no other person shares, as whole words in titles and blocker summaries;
+//!   nicknames and names of people outside the standup are not replaced.
 //! - **Where it goes.** Every request goes through `async_core::http::HttpClient`, which
 //!   enforces the egress allowlist before connecting: by default `api.anthropic.com`,
 //!   `api.openai.com` and `generativelanguage.googleapis.com`, HTTPS only. An

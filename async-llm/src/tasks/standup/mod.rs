@@ -131,8 +131,11 @@ pub struct StandupOptions {
     /// Whether people appear in the prompt as `Person 1`, `Person 2`, ... instead of their
     /// names; the names are put back into the written standup.
     ///
-    /// NOTE: only the name labels are replaced. A name inside a fact's text (a title, a
-    /// blocker summary or a chat excerpt) still reaches the model.
+    /// Full names, and first names no other person shares, are also replaced as whole
+    /// words in titles and blocker summaries.
+    ///
+    /// NOTE: a nickname, another spelling or the name of someone outside the standup
+    /// inside a fact's text still reaches the model.
     pub pseudonymize: bool,
 }
 
