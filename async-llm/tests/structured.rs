@@ -31,7 +31,7 @@ impl StructuredOutput for Verdict {
     }
 }
 
-/// An Anthropic message whose only text block is `text`.
+/// Builds an Anthropic message whose only text block is `text`.
 fn message(text: &str) -> String {
     json!({
         "id": "msg_01StructuredFixture",

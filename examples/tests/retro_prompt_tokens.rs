@@ -24,7 +24,7 @@ fn estimate_tokens(text: &str) -> usize {
     text.chars().count().div_ceil(4)
 }
 
-/// Every JSON file under `dir` whose path passes `keep`, concatenated.
+/// Concatenates every JSON file under `dir` whose path passes `keep`.
 fn raw_json(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> String {
     let mut text = String::new();
     let mut pending = vec![dir.to_path_buf()];

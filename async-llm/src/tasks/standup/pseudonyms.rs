@@ -57,8 +57,8 @@ fn label(index: usize) -> String {
     format!("Person {}", index + 1)
 }
 
-/// Lists each full name, and each first name no one else has, with its label; longest
-/// first, so a full name is replaced before its first name.
+/// Lists each full name, and each first name no one else has, with its label. The
+/// longest come first, so a full name is replaced before its first name.
 fn replacements(names: &[String]) -> Vec<(String, String)> {
     let first = |name: &str| name.split_whitespace().next().map(str::to_owned);
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -81,7 +81,7 @@ fn replacements(names: &[String]) -> Vec<(String, String)> {
     pairs
 }
 
-/// Replaces each name that stands as a whole word in `text` with its label.
+/// Replaces each name that is a whole word in `text` with its label.
 fn replace_names(text: &str, replacements: &[(String, String)]) -> String {
     let mut text = text.to_owned();
     for (name, label) in replacements {
