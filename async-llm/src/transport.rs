@@ -231,7 +231,13 @@ impl<P: Protocol> Driver<P> {
                 .as_ref()
                 .map(|c| c.text().to_owned())
                 .unwrap_or_default();
-            let error = error.interrupt_stream(self.fallback.clone(), text);
+            // Before any text the classified error says all there is. After some, the
+            // caller must see that the answer was cut and what had arrived.
+            let error = if text.is_empty() {
+                error
+            } else {
+                error.interrupt_stream(self.fallback.clone(), text)
+            };
             if !error.is_retryable() {
                 self.done = true;
                 return Some(Err(error));
@@ -257,11 +263,13 @@ impl<P: Protocol> Driver<P> {
             return self.finish_body();
         };
 
+        // An event stream never starts a line with `{` or `[`, so a body that does is one
+        // JSON document. Whitespace before the first other byte decides nothing yet.
         if !attempt.sniffed {
             match chunk.iter().find(|byte| !byte.is_ascii_whitespace()) {
                 Some(b'{' | b'[') => return Err(self.json_error_body(chunk.to_vec()).await),
                 Some(_) => attempt.sniffed = true,
-                None => return Ok(()),
+                None => {}
             }
         }
 

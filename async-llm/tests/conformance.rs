@@ -504,6 +504,34 @@ async fn json_error_on_event_stream(provider: Provider) {
     );
 }
 
+async fn json_error_with_status_200(provider: Provider) {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("POST", provider.stream_path)
+        .with_status(200)
+        .with_header("content-type", "text/event-stream")
+        .with_body(format!("\n{}", provider.fixture("overloaded.json")))
+        .expect(3)
+        .create_async()
+        .await;
+
+    let (events, outcome) = provider.stream(&server.url()).await;
+    let error = outcome.expect_err("an error body, not events");
+
+    mock.assert_async().await;
+    assert!(events.is_empty(), "{}", provider.name);
+    assert!(
+        matches!(error, Error::Overloaded { .. } | Error::Server { .. }),
+        "{}: {error:?}",
+        provider.name
+    );
+    assert!(
+        error.is_retryable(),
+        "{}: retried before any text",
+        provider.name
+    );
+}
+
 async fn stalled_stream_times_out(provider: Provider) {
     // A plain socket server, because a stall inside a mockito body would block the
     // mockito runtime that every other test's server shares.
@@ -627,6 +655,11 @@ macro_rules! conformance {
             #[tokio::test]
             async fn json_error_on_event_stream() {
                 super::json_error_on_event_stream($provider).await;
+            }
+
+            #[tokio::test]
+            async fn json_error_with_status_200() {
+                super::json_error_with_status_200($provider).await;
             }
 
             #[tokio::test]
