@@ -25,6 +25,14 @@
 
 use std::mem;
 
+/// The maximum bytes an unfinished event may buffer (its pending line plus its joined
+/// `data:` lines) before a stream reader should give up on it.
+///
+/// Provider events are a few kilobytes; a body that sends megabytes without ending an
+/// event is broken or hostile, and without a cap the buffer would grow for as long as
+/// bytes keep arriving within the idle timeout.
+pub const MAX_PENDING_EVENT_BYTES: usize = 4 * 1024 * 1024;
+
 /// One decoded event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SseEvent {
@@ -126,6 +134,20 @@ impl SseDecoder {
     /// end of the body means the stream was cut.
     pub fn has_pending(&self) -> bool {
         !self.line.is_empty() || self.has_data
+    }
+
+    /// Returns how many bytes the unfinished line and event hold, for comparing with
+    /// [`MAX_PENDING_EVENT_BYTES`].
+    ///
+    /// ```
+    /// use async_llm::sse::SseDecoder;
+    ///
+    /// let mut decoder = SseDecoder::new();
+    /// decoder.push(b"data: abc\ndata: d");
+    /// assert_eq!(decoder.pending_bytes(), 11);
+    /// ```
+    pub fn pending_bytes(&self) -> usize {
+        self.line.len() + self.data.len()
     }
 
     fn take_line(&mut self, line: &[u8], events: &mut Vec<SseEvent>) {

@@ -14,7 +14,7 @@ use futures::stream;
 use http::HeaderMap;
 
 use crate::error::truncate_body;
-use crate::sse::{SseDecoder, SseEvent};
+use crate::sse::{MAX_PENDING_EVENT_BYTES, SseDecoder, SseEvent};
 use crate::stream::{StreamAccumulator, ended_early};
 use crate::{
     CompletionResponse, CompletionStream, Error, ProviderContext, RetryPolicy, StopReason,
@@ -281,7 +281,28 @@ impl<P: Protocol> Driver<P> {
                 return self.complete();
             }
         }
+        if attempt.decoder.pending_bytes() > MAX_PENDING_EVENT_BYTES {
+            return Err(self.oversized_event());
+        }
         Ok(())
+    }
+
+    /// Fails a stream whose unfinished event outgrew [`MAX_PENDING_EVENT_BYTES`], so a
+    /// broken or hostile body cannot fill memory one idle timeout at a time.
+    fn oversized_event(&self) -> Error {
+        let request_id = self
+            .attempt
+            .as_ref()
+            .and_then(|attempt| attempt.response.request_id().map(str::to_owned));
+        Error::Decode {
+            context: Box::new(self.fallback.clone().with_request_id(request_id)),
+            raw_body: String::new(),
+            source: format!(
+                "an event grew past {MAX_PENDING_EVENT_BYTES} bytes without ending; \
+                 the body is not a valid event stream"
+            )
+            .into(),
+        }
     }
 
     /// Handles the end of the body: a normal end for providers without an end marker,
