@@ -188,8 +188,17 @@ fn limiter(
         ))
     };
     let burst = NonZeroU32::new(count).ok_or_else(invalid)?;
+    if interval.is_zero() {
+        return Err(invalid());
+    }
+    // The limiter refills one unit per interval / count, which must be at least 1 ns.
     let quota = Quota::with_period(interval / count)
-        .ok_or_else(invalid)?
+        .ok_or_else(|| {
+            Error::InvalidConfig(format!(
+                "the {name} rate limit of {count} per {interval:?} refills faster than one \
+                 per nanosecond; use a longer interval"
+            ))
+        })?
         .allow_burst(burst);
     Ok(Arc::new(RateLimiter::direct_with_clock(quota, clock)))
 }

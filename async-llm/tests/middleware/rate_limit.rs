@@ -94,3 +94,10 @@ fn rate_limit_rejects_invalid_limits() {
         assert!(error.to_string().contains("above zero"), "{error}");
     }
 }
+
+#[test]
+fn rate_limit_rejects_sub_nanosecond_refill() {
+    let limits = RateLimits::default().with_requests(u32::MAX, Duration::from_secs(1));
+    let error = SharedRateLimit::new(limits).expect_err("too fine");
+    assert!(error.to_string().contains("longer interval"), "{error}");
+}
