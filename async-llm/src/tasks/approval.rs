@@ -58,6 +58,24 @@ impl Slot<'_> {
     }
 }
 
+impl Slot<'_> {
+    /// Checks `approved` like [`Slot::check`] and also requires a team aggregate.
+    ///
+    /// The policy always allows a viewer's own data. Without this check, team-wide facts
+    /// approved as the viewer's own would skip the aggregate rule's minimum group size.
+    pub(crate) fn check_aggregate<T>(&self, approved: &Authorized<T>) -> Result<(), Error> {
+        self.check(approved)?;
+        match approved.scope() {
+            Scope::TeamAggregate(_) => Ok(()),
+            Scope::Individual(person) => Err(Error::AuthorizationMismatch(format!(
+                "{} facts were approved as individual data of {person}, but the slot needs a \
+                 team aggregate; authorize them with AccessRequest::team_aggregate",
+                self.name
+            ))),
+        }
+    }
+}
+
 fn describe(scope: &Scope) -> String {
     match scope {
         Scope::Individual(person) => person.to_string(),

@@ -355,6 +355,38 @@ fn unknown_ids_are_listed() {
 }
 
 #[test]
+fn own_data_approval_is_rejected_for_sprint_work() {
+    let guard = guard();
+    let purpose = Purpose::Retrospective;
+    let work = approve(
+        &guard,
+        "dana",
+        DataCategory::Work,
+        purpose,
+        SprintWork::default(),
+    );
+    let reviews = approve(
+        &guard,
+        "dana",
+        DataCategory::Code,
+        purpose,
+        SprintReviews::default(),
+    );
+    let summary = SprintSummary::from_sprint(&sprint()).expect("closed");
+
+    let work_error = RetroFacts::new("dana", summary.clone())
+        .with_work(&work)
+        .expect_err("individual approval of sprint work");
+    let reviews_error = RetroFacts::new("dana", summary)
+        .with_reviews(&reviews)
+        .expect_err("individual approval of sprint reviews");
+
+    assert!(matches!(work_error, Error::AuthorizationMismatch(_)));
+    assert!(work_error.to_string().contains("needs a team aggregate"));
+    assert!(matches!(reviews_error, Error::AuthorizationMismatch(_)));
+}
+
+#[test]
 fn standup_approval_is_rejected() {
     let guard = guard();
     let work = approve_team(
