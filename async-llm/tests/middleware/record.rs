@@ -260,3 +260,18 @@ async fn fallback_runs_offline_from_recordings() {
         "no model was called offline"
     );
 }
+
+#[test]
+fn international_emails_scrubbed_whole() {
+    let scrubber = Scrubber::new();
+    let cases = [
+        ("mail jürgen.müller@bücher.example now", "mail <email> now"),
+        ("mail o'brien@example.com now", "mail <email> now"),
+        ("mail 李雷@例子.中国 now", "mail <email> now"),
+        ("mail DANA@EXAMPLE.COM now", "mail <email> now"),
+    ];
+
+    for (text, expected) in cases {
+        assert_eq!(scrubber.scrub(text), expected, "{text}");
+    }
+}

@@ -31,8 +31,10 @@ const PATTERNS: &[(&str, &str)] = &[
         r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         "<token>",
     ),
+    // Letters and digits of any script, so internationalized addresses (RFC 6531) and
+    // an apostrophe in the local part are removed whole, not left partly in the text.
     (
-        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+        r"[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}",
         "<email>",
     ),
 ];
