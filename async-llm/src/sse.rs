@@ -115,11 +115,16 @@ impl SseDecoder {
             .iter()
             .position(|&byte| byte == b'\n' || byte == b'\r')
         {
-            self.line.extend_from_slice(&bytes[..end]);
-            let line = mem::take(&mut self.line);
-            self.take_line(&line, events);
-            self.line = line;
-            self.line.clear();
+            // A line that lies whole in this read is decoded in place, without a copy.
+            if self.line.is_empty() {
+                self.take_line(&bytes[..end], events);
+            } else {
+                self.line.extend_from_slice(&bytes[..end]);
+                let line = mem::take(&mut self.line);
+                self.take_line(&line, events);
+                self.line = line;
+                self.line.clear();
+            }
 
             let crlf = bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n');
             if bytes[end] == b'\r' && end + 1 == bytes.len() {
