@@ -202,6 +202,16 @@ fn unknown_flag_fails_with_usage() {
 }
 
 #[test]
+fn help_describes_the_binary() {
+    let output = standup(&["--help"], &[]);
+    let stdout = text(&output.stdout);
+
+    assert!(output.status.success());
+    assert!(stdout.starts_with("Print a team standup"), "{stdout}");
+    assert!(stdout.contains("--as <PERSON>"), "{stdout}");
+}
+
+#[test]
 fn invalid_store_key_names_the_problem() {
     let output = standup(&[], &[("ASYNC_STORE_KEY", "not a key")]);
     let stderr = text(&output.stderr);
@@ -255,4 +265,25 @@ fn visibility_for_unknown_person_is_rejected() {
         stderr.contains("person `leo` is not in the identity mapping"),
         "{stderr}"
     );
+}
+
+#[test]
+fn invalid_identity_mapping_names_the_file() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("identities.toml");
+    std::fs::write(&path, "[[person]]\nid = \"dana\"\nname = [\n").expect("mapping written");
+    let env = [
+        ("GITHUB_TOKEN", "ghp_example"),
+        ("ASYNC_GITHUB_REPOS", "acme/payments-api"),
+        ("ASYNC_IDENTITIES", path.to_str().expect("utf-8 path")),
+    ];
+
+    let output = standup(&["--live", "--as", "dana"], &env);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("identities.toml is invalid"), "{stderr}");
+    assert!(stderr.contains("ASYNC_IDENTITIES"), "{stderr}");
+    assert!(!stderr.contains("sync:"), "{stderr}");
+    assert!(!stderr.contains("ghp_example"), "{stderr}");
 }

@@ -5,7 +5,13 @@ use std::process::{Command, Output};
 
 /// Runs the binary with no provider key, so the offline model writes every result.
 fn tasks() -> Output {
+    tasks_with(&[])
+}
+
+/// Runs the binary with `args` and no provider key.
+fn tasks_with(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tasks"));
+    command.args(args);
     for variable in ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY"] {
         command.env_remove(variable);
     }
@@ -54,4 +60,25 @@ fn private_speaker_stays_out() {
     assert!(stderr.contains("sam shares chat with nobody"), "{stderr}");
     assert!(!stdout.contains("pair with Lee"), "{stdout}");
     assert!(!stdout.contains("cue 6"), "{stdout}");
+}
+
+#[test]
+fn unknown_flag_fails_with_usage() {
+    let output = tasks_with(&["--bogus"]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("--bogus"), "{stderr}");
+    assert!(stderr.contains("Usage"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn help_describes_the_binary() {
+    let output = tasks_with(&["--help"]);
+    let stdout = text(&output.stdout);
+
+    assert!(output.status.success());
+    assert!(stdout.starts_with("Run the copilot"), "{stdout}");
+    assert!(stdout.contains("OPENAI_API_KEY"), "{stdout}");
 }

@@ -32,7 +32,7 @@ const DEFAULT_CLAUDE_MODEL: &str = "claude-sonnet-4-5";
 
 /// Print a team standup from GitHub, Jira and Slack activity.
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, long_about = None)]
 struct Args {
     /// The person the standup is for; the policy decides what they may see
     /// [default: the team lead in the demo]
@@ -254,7 +254,10 @@ fn read_identities(path: &Path) -> Result<IdentityConfig, JobError> {
         path: path.to_owned(),
         source,
     })?;
-    Ok(IdentityConfig::from_toml_str(&text)?)
+    IdentityConfig::from_toml_str(&text).map_err(|source| JobError::IdentityFile {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn resolve_identities(

@@ -26,6 +26,7 @@ use async_policy::{
     Visibility, VisibilitySettings,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
+use clap::Parser;
 use secrecy::SecretString;
 
 type DemoGuard = Guard<RulesEngine, MemoryAuditLog>;
@@ -33,7 +34,17 @@ type DemoGuard = Guard<RulesEngine, MemoryAuditLog>;
 /// The person every result is written for: the team lead.
 const VIEWER: &str = "dana";
 
+/// Run the copilot, retrospective and meeting-notes tasks on a small fictional sprint.
+///
+/// Set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY to have that provider write
+/// the results; without one the offline model writes them.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {}
+
 fn main() -> ExitCode {
+    // No options yet, but a mistyped flag or `--help` must not start a run.
+    Args::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -52,9 +52,20 @@ pub enum JobError {
     /// Storage, identity or HTTP setup failed.
     #[error(transparent)]
     Core(#[from] async_core::Error),
-    /// The identity mapping is invalid.
+    /// The identity resolver rejected the mapping.
     #[error("identity mapping is invalid")]
     Identity(#[from] async_core::identity::IdentityError),
+    /// The identity mapping file does not parse or validate.
+    #[error(
+        "the identity mapping in {path} is invalid; fix the file, or with --live point ASYNC_IDENTITIES at another one"
+    )]
+    IdentityFile {
+        /// The mapping file.
+        path: PathBuf,
+        /// The parse or validation error, with its line.
+        #[source]
+        source: async_core::identity::IdentityError,
+    },
     /// The language model failed.
     #[error("writing the standup failed")]
     Model(#[from] async_llm::Error),
