@@ -122,6 +122,29 @@ async fn newer_schema_is_rejected() {
 }
 
 #[tokio::test]
+async fn other_application_database_is_left_alone() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("notes.db");
+    let connection = rusqlite::Connection::open(&path).expect("opens");
+    connection
+        .execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep');")
+        .expect("notes written");
+    drop(connection);
+    let before = std::fs::read(&path).expect("database file");
+
+    let error = SqliteStore::open(&path)
+        .await
+        .expect_err("foreign database");
+
+    assert!(matches!(
+        error,
+        Error::Storage(StorageError::ForeignDatabase { ref tables, .. }) if tables == "notes"
+    ));
+    assert!(error.to_string().contains("open the store on a new file"));
+    assert_eq!(std::fs::read(&path).expect("database file"), before);
+}
+
+#[tokio::test]
 async fn unopenable_path_is_backend_error() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("missing-dir").join("store.db");

@@ -53,6 +53,17 @@ pub enum StorageError {
         /// The newest schema version this release reads.
         supported: i64,
     },
+    /// A database file belongs to another application: it has tables of its own and no
+    /// store schema version.
+    #[error(
+        "{backend} database holds tables of another application ({tables}), so the store will not write to it; open the store on a new file"
+    )]
+    ForeignDatabase {
+        /// The backend (`"sqlite"`).
+        backend: &'static str,
+        /// The names of the tables found, comma-separated.
+        tables: String,
+    },
     /// Store metadata (such as a seal counter) is not in the expected format.
     #[error("store metadata `{key}` is corrupt: {reason}; restore it from a backup")]
     CorruptMetadata {

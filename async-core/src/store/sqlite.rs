@@ -94,8 +94,10 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// Returns [`StorageError::Backend`] when the file cannot be opened or configured, and
-    /// [`StorageError::UnsupportedSchema`] when a newer release created it.
+    /// Returns [`StorageError::Backend`] when the file cannot be opened or configured,
+    /// [`StorageError::UnsupportedSchema`] when a newer release created it, and
+    /// [`StorageError::ForeignDatabase`] when it is another application's database, which
+    /// is then left unchanged.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
         let file = path.clone();
@@ -206,10 +208,6 @@ fn initialize(opened: Result<Connection, rusqlite::Error>) -> Result<Connection,
 
 fn configure(connection: &Connection) -> Result<(), StoreFailure> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
-    // An in-memory database returns "memory" here, which is expected.
-    let _mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    connection.pragma_update(None, "synchronous", "NORMAL")?;
-
     let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreFailure::Storage(StorageError::UnsupportedSchema {
@@ -218,6 +216,14 @@ fn configure(connection: &Connection) -> Result<(), StoreFailure> {
             supported: SCHEMA_VERSION,
         }));
     }
+    // Checked before anything is written, so another application's file stays as it was.
+    if found == 0 {
+        check_not_foreign(connection)?;
+    }
+
+    // An in-memory database returns "memory" here, which is expected.
+    let _mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    connection.pragma_update(None, "synchronous", "NORMAL")?;
     // One transaction, so a second process opening the file at the same time sees either
     // no sequence table or a seeded one.
     let transaction = connection.unchecked_transaction()?;
@@ -225,6 +231,27 @@ fn configure(connection: &Connection) -> Result<(), StoreFailure> {
     transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     transaction.commit()?;
     Ok(())
+}
+
+/// Rejects a database that has no store schema version but has tables other than `kv`
+/// and `kv_sequence`. A file with only those two tables may come from a store release
+/// that did not record its version yet.
+fn check_not_foreign(connection: &Connection) -> Result<(), StoreFailure> {
+    let mut statement = connection.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' \
+         AND name NOT IN ('kv', 'kv_sequence') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         ORDER BY name",
+    )?;
+    let tables: Vec<String> = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    Err(StoreFailure::Storage(StorageError::ForeignDatabase {
+        backend: "sqlite",
+        tables: tables.join(", "),
+    }))
 }
 
 /// Converts a stored version; SQLite integers are signed.
