@@ -442,3 +442,48 @@ async fn pseudonyms_keep_names_out_of_prompt() {
     assert!(standup.markdown.starts_with("## Dana\n**Done**"));
     assert!(standup.markdown.contains("## Lee\n**Blocked**"));
 }
+
+#[tokio::test]
+async fn hostile_titles_stay_plain_text() {
+    let guard = guard();
+    let mut work = work();
+    work.items[0].title = "[Reset your password](https://phish.invalid/login) <!channel>".into();
+    work.items[1].title = "<https://phish.invalid|Open me> *bold* `code` <@U0ADMIN>".into();
+    let mut blocked = blocker(BlockerSource::WorkItem);
+    blocked.summary = "Ping <!here> and see [docs](javascript:alert(1))".into();
+    let dana = PersonFacts::new("dana", "Dana <!everyone>")
+        .with_work(approve(&guard, "dana", DataCategory::Work, work))
+        .with_blocker(approve(&guard, "dana", DataCategory::Work, blocked));
+    let facts = StandupFacts::new("dana").with_person(dana);
+
+    let standup = write_standup(&OfflineModel::new(), &facts, &StandupOptions::default())
+        .await
+        .expect("offline standup");
+
+    for mention in ["<!channel>", "<!here>", "<!everyone>", "<@U0ADMIN>"] {
+        assert!(
+            !standup.slack_mrkdwn.contains(mention),
+            "{mention} in {}",
+            standup.slack_mrkdwn
+        );
+    }
+    for link in ["<https://phish.invalid", "<javascript:"] {
+        assert!(
+            !standup.slack_mrkdwn.contains(link),
+            "{link} in {}",
+            standup.slack_mrkdwn
+        );
+    }
+    assert!(
+        !standup
+            .markdown
+            .contains("[Reset your password](https://phish.invalid"),
+        "{}",
+        standup.markdown
+    );
+    assert!(
+        !standup.markdown.contains("[docs](javascript:"),
+        "{}",
+        standup.markdown
+    );
+}
