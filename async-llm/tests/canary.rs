@@ -108,7 +108,7 @@ fn ask<T>(
     value: T,
 ) -> Option<Authorized<T>> {
     let request = AccessRequest::individual("dana", subject, category, purpose);
-    guard.authorize(&request, value).ok()
+    guard.authorize_now(&request, value).ok()
 }
 
 fn work(key: &str, title: &str) -> WorkFacts {
@@ -293,7 +293,7 @@ async fn retrospective_prompt_has_no_canary() {
     };
     let team = AccessRequest::team_aggregate("dana", "payments", DataCategory::Work, purpose);
     let items = guard
-        .authorize(&team, items)
+        .authorize_now(&team, items)
         .expect("a member sees team aggregates");
     let mut facts = RetroFacts::new("dana", sprint)
         .with_work(&items)
@@ -320,7 +320,7 @@ async fn retrospective_prompt_has_no_canary() {
         }],
     };
     assert!(
-        guard.authorize(&other_team, outsider).is_err(),
+        guard.authorize_now(&other_team, outsider).is_err(),
         "another team's aggregate"
     );
 

@@ -42,7 +42,7 @@ fn guard() -> TestGuard {
 fn approve<T>(guard: &TestGuard, subject: &str, category: DataCategory, value: T) -> Authorized<T> {
     let request = AccessRequest::individual("dana", subject, category, Purpose::Standup);
     guard
-        .authorize(&request, value)
+        .authorize_now(&request, value)
         .expect("the policy allows it")
 }
 
@@ -168,13 +168,13 @@ async fn teammate_access_is_audited() {
     let guard = guard();
     let _facts = team_facts(&guard);
 
-    let entries = guard.log().entries();
+    let entries = guard.log().entries().await.expect("in memory");
     assert_eq!(
         entries.len(),
         1,
         "only Lee's blocker is someone else's data"
     );
-    assert!(guard.log().verify().is_ok());
+    assert!(guard.log().verify().await.is_ok());
 }
 
 #[tokio::test]
@@ -224,7 +224,7 @@ fn private_chat_cannot_be_approved() {
     let guard = guard();
     let request = AccessRequest::individual("dana", "sam", DataCategory::Chat, Purpose::Standup);
 
-    let denied = guard.authorize(&request, blocker(BlockerSource::Chat));
+    let denied = guard.authorize_now(&request, blocker(BlockerSource::Chat));
 
     assert!(denied.is_err(), "Sam keeps chat to themselves");
 }
@@ -250,7 +250,7 @@ async fn facts_filed_under_wrong_person() {
 async fn facts_for_another_viewer() {
     let guard = guard();
     let request = AccessRequest::individual("lee", "lee", DataCategory::Work, Purpose::Standup);
-    let lees_view = guard.authorize(&request, work()).expect("own data");
+    let lees_view = guard.authorize_now(&request, work()).expect("own data");
     let facts =
         StandupFacts::new("dana").with_person(PersonFacts::new("lee", "Lee").with_work(lees_view));
 
@@ -269,7 +269,7 @@ async fn facts_for_another_purpose() {
     let guard = guard();
     let request =
         AccessRequest::individual("dana", "dana", DataCategory::Work, Purpose::Retrospective);
-    let for_retro = guard.authorize(&request, work()).expect("own data");
+    let for_retro = guard.authorize_now(&request, work()).expect("own data");
     let facts = StandupFacts::new("dana")
         .with_person(PersonFacts::new("dana", "Dana").with_work(for_retro));
 

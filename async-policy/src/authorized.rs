@@ -3,9 +3,14 @@
 use async_core::ids::PersonId;
 
 use crate::request::{AccessRequest, Scope};
-use crate::{DataCategory, Purpose};
+use crate::{DataCategory, Purpose, RuleId};
 
 /// A value the policy allowed one viewer to see for one purpose.
+///
+/// ```compile_fail
+/// // No constructor outside the crate: this does not compile.
+/// let forged = async_policy::Authorized { value: 1 };
+/// ```
 ///
 /// There is no public constructor: the only way to obtain one is
 /// [`Guard::authorize`](crate::Guard::authorize), after a decision that allowed the access
@@ -16,11 +21,34 @@ use crate::{DataCategory, Purpose};
 pub struct Authorized<T> {
     value: T,
     request: AccessRequest,
+    rule: RuleId,
+    audit_entry: Option<u64>,
 }
 
 impl<T> Authorized<T> {
-    pub(crate) fn new(value: T, request: AccessRequest) -> Self {
-        Self { value, request }
+    pub(crate) fn new(
+        value: T,
+        request: AccessRequest,
+        rule: RuleId,
+        audit_entry: Option<u64>,
+    ) -> Self {
+        Self {
+            value,
+            request,
+            rule,
+            audit_entry,
+        }
+    }
+
+    /// The rule that allowed the access.
+    pub fn rule(&self) -> &RuleId {
+        &self.rule
+    }
+
+    /// The sequence number of the audit entry that recorded the access, when one was
+    /// written (always for another person's individual data).
+    pub fn audit_entry(&self) -> Option<u64> {
+        self.audit_entry
     }
 
     /// Borrows the approved value.
@@ -58,6 +86,8 @@ impl<T> Authorized<T> {
         Authorized {
             value: &self.value,
             request: self.request.clone(),
+            rule: self.rule.clone(),
+            audit_entry: self.audit_entry,
         }
     }
 }

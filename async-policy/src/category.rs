@@ -46,6 +46,35 @@ impl DataCategory {
     }
 }
 
+impl std::str::FromStr for DataCategory {
+    type Err = crate::Error;
+
+    /// Parses a category by its name (`"chat metrics"`) or its settings key
+    /// (`"chat_metrics"`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        DataCategory::ALL
+            .into_iter()
+            .find(|category| category.as_str() == text || category.key() == text)
+            .ok_or_else(|| crate::Error::UnknownCategory {
+                category: text.to_owned(),
+            })
+    }
+}
+
+impl DataCategory {
+    /// The category's key in stored settings and Cedar requests (`"chat_metrics"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DataCategory::Work => "work",
+            DataCategory::Code => "code",
+            DataCategory::Chat => "chat",
+            DataCategory::ChatMetrics => "chat_metrics",
+            DataCategory::MeetingMetrics => "meeting_metrics",
+            DataCategory::Docs => "docs",
+        }
+    }
+}
+
 impl fmt::Display for DataCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -69,6 +98,26 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// Every purpose, in a fixed order.
+    pub const ALL: [Purpose; 5] = [
+        Purpose::Standup,
+        Purpose::Retrospective,
+        Purpose::CopilotAnswer,
+        Purpose::Coaching,
+        Purpose::Export,
+    ];
+
+    /// The purpose's key in audit entries and Cedar requests (`"copilot_answer"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Purpose::Standup => "standup",
+            Purpose::Retrospective => "retrospective",
+            Purpose::CopilotAnswer => "copilot_answer",
+            Purpose::Coaching => "coaching",
+            Purpose::Export => "export",
+        }
+    }
+
     /// The purpose's name as used in audit entries and messages.
     pub fn as_str(self) -> &'static str {
         match self {

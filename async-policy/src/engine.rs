@@ -1,57 +1,97 @@
 //! The three rules as a pure decision function.
 
+use std::sync::{PoisonError, RwLock};
+
 use async_core::ids::{PersonId, TeamId};
 
-use crate::organization::{Organization, Role};
+use crate::decision::Reason;
+use crate::organization::{Organization, Person, PersonIndex, Role, TeamIndex, TeamName};
 use crate::request::{AccessRequest, Scope};
 use crate::settings::{Visibility, VisibilitySettings};
-use crate::{DataCategory, Decision, RuleId};
+use crate::{DataCategory, Decision, Error, RuleId};
 
 /// The smallest minimum group size the engine accepts: an aggregate over one person is
 /// that person's individual data.
 pub const MIN_GROUP_SIZE_FLOOR: usize = 2;
 
 /// The minimum group size used unless configured otherwise.
-const DEFAULT_MIN_GROUP_SIZE: usize = 3;
+pub const DEFAULT_MIN_GROUP_SIZE: usize = 3;
 
-/// A pure decision function from an access request to a decision.
+/// A decision function from an access request to a decision, over an organisation and
+/// everyone's visibility settings.
+///
+/// Implementations: [`RulesEngine`] (native) and, with the `cedar` feature,
+/// `CedarEngine`. Both must decide every request the same way; a differential property
+/// test holds them to it.
 pub trait PolicyEngine: Send + Sync {
     /// Decides a request. There is no error case: anything the engine cannot decide is denied.
     fn decide(&self, request: &AccessRequest) -> Decision;
+
+    /// Returns `person`'s setting for `category`, or `None` for a person the organisation
+    /// does not know.
+    fn visibility(&self, person: &PersonId, category: DataCategory) -> Option<Visibility>;
+
+    /// Changes `person`'s setting for `category`; the next decision uses it.
+    ///
+    /// Call it through [`Guard::change_visibility`](crate::Guard::change_visibility), which
+    /// also stores and audits the change.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::UnknownPerson`] when the organisation does not know `person`.
+    fn set_visibility(
+        &self,
+        person: &PersonId,
+        category: DataCategory,
+        visibility: Visibility,
+    ) -> Result<(), Error>;
 }
 
-impl<T: PolicyEngine + ?Sized> PolicyEngine for &T {
-    fn decide(&self, request: &AccessRequest) -> Decision {
-        (**self).decide(request)
-    }
+macro_rules! forward_engine {
+    ($($wrapper:ty),*) => {$(
+        impl<T: PolicyEngine + ?Sized> PolicyEngine for $wrapper {
+            fn decide(&self, request: &AccessRequest) -> Decision {
+                (**self).decide(request)
+            }
+
+            fn visibility(&self, person: &PersonId, category: DataCategory) -> Option<Visibility> {
+                (**self).visibility(person, category)
+            }
+
+            fn set_visibility(
+                &self,
+                person: &PersonId,
+                category: DataCategory,
+                visibility: Visibility,
+            ) -> Result<(), Error> {
+                (**self).set_visibility(person, category, visibility)
+            }
+        }
+    )*};
 }
 
-impl<T: PolicyEngine + ?Sized> PolicyEngine for std::sync::Arc<T> {
-    fn decide(&self, request: &AccessRequest) -> Decision {
-        (**self).decide(request)
-    }
-}
+forward_engine!(&T, std::sync::Arc<T>, Box<T>);
 
-impl<T: PolicyEngine + ?Sized> PolicyEngine for Box<T> {
-    fn decide(&self, request: &AccessRequest) -> Decision {
-        (**self).decide(request)
-    }
-}
+/// Settings indexed by person, so a decision reads one array slot.
+type SettingsTable = Vec<[Visibility; DataCategory::ALL.len()]>;
 
 /// The native engine: the three rules over an organisation and visibility settings.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RulesEngine {
     organization: Organization,
-    settings: VisibilitySettings,
+    settings: RwLock<(VisibilitySettings, SettingsTable)>,
     min_group_size: usize,
 }
 
 impl RulesEngine {
     /// Creates an engine with the default minimum group size of 3.
+    ///
+    /// Settings of people the organisation does not know are kept but never consulted.
     pub fn new(organization: Organization, settings: VisibilitySettings) -> Self {
+        let table = table_of(&organization, &settings);
         Self {
             organization,
-            settings,
+            settings: RwLock::new((settings, table)),
             min_group_size: DEFAULT_MIN_GROUP_SIZE,
         }
     }
@@ -74,170 +114,108 @@ impl RulesEngine {
         &self.organization
     }
 
-    /// The visibility settings in force.
-    pub fn settings(&self) -> &VisibilitySettings {
-        &self.settings
+    /// A copy of the visibility settings in force.
+    pub fn settings(&self) -> VisibilitySettings {
+        self.read(|(settings, _)| settings.clone())
     }
 
-    /// Changes one person's setting; the next decision uses it.
-    pub fn set_visibility(
-        &mut self,
-        person: PersonId,
-        category: DataCategory,
-        visibility: Visibility,
-    ) {
-        self.settings.set(person, category, visibility);
+    fn read<R>(&self, f: impl FnOnce(&(VisibilitySettings, SettingsTable)) -> R) -> R {
+        // A poisoned lock still holds consistent settings: writers replace whole values.
+        let guard = self.settings.read().unwrap_or_else(PoisonError::into_inner);
+        f(&guard)
     }
 
-    fn decide_individual(&self, request: &AccessRequest, subject: &PersonId) -> Decision {
-        let viewer = &request.viewer;
+    fn setting(&self, subject: PersonIndex, category: DataCategory) -> Visibility {
+        self.read(|(_, table)| table[subject][category as usize])
+    }
+
+    fn decide_individual(&self, request: &AccessRequest, subject_id: &PersonId) -> Decision {
+        let Some(viewer) = self.organization.person_index(&request.viewer) else {
+            return unknown_person(&request.viewer);
+        };
+        let Some(subject) = self.organization.person_index(subject_id) else {
+            return unknown_person(subject_id);
+        };
         if viewer == subject {
-            return allow(
-                RuleId::SelfAccess,
-                format!("{} may always see their own data", self.name(viewer)),
-                false,
-            );
-        }
-        if !self.organization.knows(subject) {
-            return deny(
-                RuleId::DefaultDeny,
-                format!("{} is not a member of any known team", self.name(subject)),
-            );
+            let viewer = self.person(viewer);
+            return allow(RuleId::SelfAccess, Reason::OwnData { viewer }, false);
         }
 
-        let visibility = self.settings.visibility(subject, request.category);
-        if visibility == Visibility::OnlyMe {
-            return deny(
-                RuleId::OthersIndividual,
-                self.sharing_sentence(subject, request.category),
-            );
-        }
-        if let Some(role) = self.covering_role(viewer, subject, visibility) {
-            let role = if role == Role::Manager {
-                "a manager"
-            } else {
-                "a teammate"
+        let visibility = self.setting(subject, request.category);
+        let roles = self.roles_towards(viewer, subject);
+        let covering = [Role::Manager, Role::Member]
+            .into_iter()
+            .find(|role| roles.contains(role) && covers(visibility, *role));
+        let (viewer, subject_person) = (self.person(viewer), self.person(subject));
+        if let Some(role) = covering {
+            let reason = Reason::Shared {
+                viewer,
+                role,
+                subject: subject_person,
+                category: request.category,
+                visibility,
             };
-            let reason = format!(
-                "{} is {role} of {}, who shares {} with {}",
-                self.name(viewer),
-                self.name(subject),
-                request.category,
-                visibility.audience()
-            );
             return allow(RuleId::OthersIndividual, reason, true);
         }
-        self.deny_uncovered(request, subject, visibility)
+        deny(
+            RuleId::OthersIndividual,
+            uncovered(viewer, subject_person, request.category, visibility, &roles),
+        )
     }
 
-    /// Returns the viewer's role in one of the subject's teams that the setting covers.
-    fn covering_role(
-        &self,
-        viewer: &PersonId,
-        subject: &PersonId,
-        visibility: Visibility,
-    ) -> Option<Role> {
-        self.organization
-            .teams_of(subject)
-            .flat_map(|team| self.organization.roles(viewer, &team.id))
-            .filter(|role| match role {
-                Role::Manager => visibility >= Visibility::Managers,
-                Role::Member => visibility >= Visibility::Team,
-                Role::Administrator => false,
-            })
-            .max_by_key(|role| *role == Role::Manager)
-    }
-
-    fn deny_uncovered(
-        &self,
-        request: &AccessRequest,
-        subject: &PersonId,
-        visibility: Visibility,
-    ) -> Decision {
-        let viewer = &request.viewer;
-        let roles: Vec<Role> = self
-            .organization
-            .teams_of(subject)
-            .flat_map(|team| self.organization.roles(viewer, &team.id))
-            .collect();
-        let reason = if roles.is_empty() {
-            format!(
-                "{} holds no role in any team of {}",
-                self.name(viewer),
-                self.name(subject)
-            )
-        } else if roles.iter().all(|role| *role == Role::Administrator) {
-            format!(
-                "{} administers a team of {}, which grants no access to individual data",
-                self.name(viewer),
-                self.name(subject)
-            )
-        } else {
-            format!(
-                "{} shares {} with {}",
-                self.name(subject),
-                request.category,
-                visibility.audience()
-            )
-        };
-        deny(RuleId::OthersIndividual, reason)
+    /// The roles `viewer` holds in the teams `subject` is directly a member of.
+    fn roles_towards(&self, viewer: PersonIndex, subject: PersonIndex) -> RoleSet {
+        let viewer = self.organization.entry(viewer);
+        let mut roles = RoleSet::default();
+        for team in &self.organization.entry(subject).direct_teams {
+            roles.member |= holds(&viewer.member_of, *team);
+            roles.manager |= holds(&viewer.manager_of, *team);
+            roles.administrator |= holds(&viewer.administrator_of, *team);
+        }
+        roles
     }
 
     fn decide_aggregate(&self, request: &AccessRequest, team_id: &TeamId) -> Decision {
-        let viewer = &request.viewer;
-        let Some(team) = self.organization.team(team_id) else {
-            return deny(RuleId::DefaultDeny, format!("team {team_id} is not known"));
+        let Some(viewer) = self.organization.person_index(&request.viewer) else {
+            return unknown_person(&request.viewer);
         };
-        let roles = self.organization.roles(viewer, team_id);
-        if !roles
-            .iter()
-            .any(|role| matches!(role, Role::Member | Role::Manager))
-        {
+        let Some(team) = self.organization.team_position(team_id) else {
+            let team = TeamName::unknown(team_id);
+            return deny(RuleId::DefaultDeny, Reason::UnknownTeam { team });
+        };
+        let entry = self.organization.entry(viewer);
+        let name = self.team_name(team);
+        if !holds(&entry.member_of, team) && !holds(&entry.manager_of, team) {
+            let viewer = self.person(viewer);
             return deny(
                 RuleId::DefaultDeny,
-                format!(
-                    "{} is neither a member nor a manager of {}",
-                    self.name(viewer),
-                    team.name
-                ),
+                Reason::NotInTeam { viewer, team: name },
             );
         }
-        // Distinct people, so a team listing one person three times is still one person.
-        let size = team
-            .members
-            .iter()
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+        let size = self.organization.team_at(team).size;
         if size < self.min_group_size {
-            return deny(
-                RuleId::TeamAggregate,
-                format!(
-                    "{} has {size} members, fewer than the minimum group size of {}, so its aggregates are suppressed",
-                    team.name, self.min_group_size
-                ),
-            );
+            let minimum = self.min_group_size;
+            let reason = Reason::GroupTooSmall {
+                team: name,
+                size,
+                minimum,
+            };
+            return deny(RuleId::TeamAggregate, reason);
         }
+        let viewer = self.person(viewer);
         allow(
             RuleId::TeamAggregate,
-            format!(
-                "{} may see aggregates over the whole of {}",
-                self.name(viewer),
-                team.name
-            ),
+            Reason::WholeTeam { viewer, team: name },
             false,
         )
     }
 
-    fn sharing_sentence(&self, subject: &PersonId, category: DataCategory) -> String {
-        format!(
-            "{} shares {category} with {}",
-            self.name(subject),
-            Visibility::OnlyMe.audience()
-        )
+    fn person(&self, index: PersonIndex) -> Person {
+        self.organization.entry(index).person.clone()
     }
 
-    fn name<'a>(&'a self, person: &'a PersonId) -> &'a str {
-        self.organization.name_of(person)
+    fn team_name(&self, index: TeamIndex) -> TeamName {
+        self.organization.team_at(index).name.clone()
     }
 }
 
@@ -248,9 +226,102 @@ impl PolicyEngine for RulesEngine {
             Scope::TeamAggregate(team) => self.decide_aggregate(request, team),
         }
     }
+
+    fn visibility(&self, person: &PersonId, category: DataCategory) -> Option<Visibility> {
+        let index = self.organization.person_index(person)?;
+        Some(self.setting(index, category))
+    }
+
+    fn set_visibility(
+        &self,
+        person: &PersonId,
+        category: DataCategory,
+        visibility: Visibility,
+    ) -> Result<(), Error> {
+        let Some(index) = self.organization.person_index(person) else {
+            return Err(Error::UnknownPerson {
+                person: person.clone(),
+            });
+        };
+        let mut guard = self
+            .settings
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        guard.0.set(person.clone(), category, visibility);
+        guard.1[index][category as usize] = visibility;
+        Ok(())
+    }
 }
 
-fn allow(rule: RuleId, reason: String, requires_audit: bool) -> Decision {
+/// The roles a viewer holds towards a subject.
+#[derive(Debug, Default, Clone, Copy)]
+struct RoleSet {
+    member: bool,
+    manager: bool,
+    administrator: bool,
+}
+
+impl RoleSet {
+    fn contains(&self, role: &Role) -> bool {
+        match role {
+            Role::Member => self.member,
+            Role::Manager => self.manager,
+            Role::Administrator => self.administrator,
+        }
+    }
+}
+
+/// Whether a setting lets a holder of `role` see the data. Administrators never.
+fn covers(visibility: Visibility, role: Role) -> bool {
+    match role {
+        Role::Manager => visibility >= Visibility::Managers,
+        Role::Member => visibility >= Visibility::Team,
+        Role::Administrator => false,
+    }
+}
+
+fn holds(teams: &[TeamIndex], team: TeamIndex) -> bool {
+    teams.binary_search(&team).is_ok()
+}
+
+fn uncovered(
+    viewer: Person,
+    subject: Person,
+    category: DataCategory,
+    visibility: Visibility,
+    roles: &RoleSet,
+) -> Reason {
+    if visibility == Visibility::OnlyMe {
+        Reason::OnlySelf { subject, category }
+    } else if roles.member || roles.manager {
+        Reason::NotCovered {
+            viewer,
+            subject,
+            category,
+            visibility,
+        }
+    } else if roles.administrator {
+        Reason::AdministratorOnly { viewer, subject }
+    } else {
+        Reason::NoRole { viewer, subject }
+    }
+}
+
+fn table_of(organization: &Organization, settings: &VisibilitySettings) -> SettingsTable {
+    (0..organization.person_count())
+        .map(|index| {
+            let person = organization.entry(index).person.id();
+            DataCategory::ALL.map(|category| settings.visibility(person, category))
+        })
+        .collect()
+}
+
+fn unknown_person(id: &PersonId) -> Decision {
+    let person = Person::unknown(id);
+    deny(RuleId::DefaultDeny, Reason::UnknownPerson { person })
+}
+
+fn allow(rule: RuleId, reason: Reason, requires_audit: bool) -> Decision {
     Decision::Allow {
         rule,
         reason,
@@ -258,6 +329,6 @@ fn allow(rule: RuleId, reason: String, requires_audit: bool) -> Decision {
     }
 }
 
-fn deny(rule: RuleId, reason: String) -> Decision {
+fn deny(rule: RuleId, reason: Reason) -> Decision {
     Decision::Deny { rule, reason }
 }

@@ -3,11 +3,15 @@
 use std::fmt;
 use std::sync::Arc;
 
+use async_core::ids::PersonId;
 use chrono::{DateTime, Utc};
 
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::{
+    AccessEvent, AuditEntry, AuditEvent, AuditLog, AuditRecord, MemoryAuditLog, VisibilityChange,
+};
 use crate::request::{AccessRequest, Scope};
-use crate::{Authorized, Decision, Error, PolicyEngine};
+use crate::settings_store::SettingsHistory;
+use crate::{Authorized, DataCategory, Decision, Error, PolicyEngine, Visibility};
 
 /// A source of the current time, injectable so tests and replays are deterministic.
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -15,29 +19,47 @@ type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 /// Pairs a policy engine with an audit log and releases data only through decisions.
 ///
 /// Every decision about another person's individual data, allowed or denied, is written to
-/// the audit log. An allowed access is released only after its record is stored.
-pub struct Guard<E, L> {
+/// the audit log, and an allowed access is released only after its record is stored. A
+/// failed write releases nothing. `H` is where visibility changes are kept: `()` by
+/// default, or a [`VisibilityStore`](crate::VisibilityStore).
+pub struct Guard<E, L, H = ()> {
     engine: E,
     log: L,
+    history: H,
     clock: Clock,
 }
 
-impl<E: fmt::Debug, L: fmt::Debug> fmt::Debug for Guard<E, L> {
+impl<E: fmt::Debug, L: fmt::Debug, H: fmt::Debug> fmt::Debug for Guard<E, L, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Guard")
             .field("engine", &self.engine)
             .field("log", &self.log)
+            .field("history", &self.history)
             .finish_non_exhaustive()
     }
 }
 
 impl<E: PolicyEngine, L: AuditLog> Guard<E, L> {
-    /// Creates a guard that stamps audit records with the system clock.
+    /// Creates a guard that stamps audit records with the system clock and keeps
+    /// visibility changes only in the engine.
     pub fn new(engine: E, log: L) -> Self {
         Self {
             engine,
             log,
+            history: (),
             clock: Arc::new(Utc::now),
+        }
+    }
+}
+
+impl<E, L, H> Guard<E, L, H> {
+    /// Keeps visibility changes in `history`, such as a [`VisibilityStore`](crate::VisibilityStore).
+    pub fn with_settings_history<H2>(self, history: H2) -> Guard<E, L, H2> {
+        Guard {
+            engine: self.engine,
+            log: self.log,
+            history,
+            clock: self.clock,
         }
     }
 
@@ -58,6 +80,13 @@ impl<E: PolicyEngine, L: AuditLog> Guard<E, L> {
         &self.log
     }
 
+    /// Where visibility changes are kept.
+    pub fn settings_history(&self) -> &H {
+        &self.history
+    }
+}
+
+impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> Guard<E, L, H> {
     /// Decides a request without releasing anything or writing to the audit log.
     pub fn decide(&self, request: &AccessRequest) -> Decision {
         self.engine.decide(request)
@@ -68,28 +97,128 @@ impl<E: PolicyEngine, L: AuditLog> Guard<E, L> {
     /// # Errors
     ///
     /// Returns [`Error::Denied`] with the decision when the policy denies the access, and
-    /// [`Error::AuditWriteFailed`] when an access that must be audited could not be
-    /// recorded; the value is then dropped, not released.
-    pub fn authorize<T>(&self, request: &AccessRequest, value: T) -> Result<Authorized<T>, Error> {
+    /// [`Error::AuditWriteFailed`] when the access could not be recorded; the value is
+    /// then dropped, not released.
+    pub async fn authorize<T>(
+        &self,
+        request: &AccessRequest,
+        value: T,
+    ) -> Result<Authorized<T>, Error> {
         let decision = self.engine.decide(request);
+        let mut entry = None;
         if must_record(request, &decision) {
-            self.log.append(self.record(request, &decision))?;
+            entry = Some(
+                self.log
+                    .append(self.record(request, &decision))
+                    .await?
+                    .sequence,
+            );
         }
         match decision {
-            Decision::Allow { .. } => Ok(Authorized::new(value, request.clone())),
+            Decision::Allow { rule, .. } => {
+                Ok(Authorized::new(value, request.clone(), rule, entry))
+            }
             Decision::Deny { .. } => Err(Error::Denied { decision }),
         }
     }
 
+    /// Changes who may see `person`'s data of `category`: the change applies to the next
+    /// decision, is kept in the settings history, and is written to the audit log.
+    ///
+    /// Only the person changes their own settings, so `actor` must be `person`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::NotOwnSetting`] when `actor` is someone else,
+    /// [`Error::UnknownPerson`] when the organisation does not know `person`, and
+    /// [`Error::SettingsWriteFailed`] or [`Error::AuditWriteFailed`] when the change could
+    /// not be kept or recorded. The engine applies the change before it is stored, so a
+    /// person's wish takes effect even when storage fails; the error says it was not kept.
+    pub async fn change_visibility(
+        &self,
+        actor: &PersonId,
+        person: &PersonId,
+        category: DataCategory,
+        visibility: Visibility,
+    ) -> Result<VisibilityChange, Error> {
+        if actor != person {
+            return Err(Error::NotOwnSetting {
+                actor: actor.clone(),
+                person: person.clone(),
+            });
+        }
+        let Some(from) = self.engine.visibility(person, category) else {
+            return Err(Error::UnknownPerson {
+                person: person.clone(),
+            });
+        };
+        self.engine.set_visibility(person, category, visibility)?;
+
+        let change = VisibilityChange {
+            person: person.clone(),
+            category,
+            from,
+            to: visibility,
+        };
+        let at = (self.clock)();
+        self.history.record(at, &change).await?;
+        let event = AuditEvent::VisibilityChange(change.clone());
+        self.log.append(AuditRecord { at, event }).await?;
+        Ok(change)
+    }
+
+    /// Lists the audit entries about `person`'s data: who accessed it, when and why, and
+    /// the changes they made to their settings.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::AuditUnreadable`] when the log cannot be read.
+    pub async fn accesses_to(&self, person: &PersonId) -> Result<Vec<AuditEntry>, Error> {
+        self.log.entries_about(person).await
+    }
+
     fn record(&self, request: &AccessRequest, decision: &Decision) -> AuditRecord {
-        AuditRecord {
-            at: (self.clock)(),
+        let access = AccessEvent {
             viewer: request.viewer.clone(),
             scope: request.scope.clone(),
             category: request.category,
             purpose: request.purpose,
             effect: decision.effect(),
-            rule: decision.rule(),
+            rule: decision.rule().clone(),
+        };
+        AuditRecord {
+            at: (self.clock)(),
+            event: AuditEvent::Access(access),
+        }
+    }
+}
+
+impl<E: PolicyEngine, H: SettingsHistory> Guard<E, MemoryAuditLog, H> {
+    /// [`Guard::authorize`] for synchronous callers, when the log is a [`MemoryAuditLog`],
+    /// whose appends never wait.
+    ///
+    /// # Errors
+    ///
+    /// As [`Guard::authorize`].
+    pub fn authorize_now<T>(
+        &self,
+        request: &AccessRequest,
+        value: T,
+    ) -> Result<Authorized<T>, Error> {
+        let decision = self.engine.decide(request);
+        let mut entry = None;
+        if must_record(request, &decision) {
+            entry = Some(
+                self.log
+                    .append_now(self.record(request, &decision))?
+                    .sequence,
+            );
+        }
+        match decision {
+            Decision::Allow { rule, .. } => {
+                Ok(Authorized::new(value, request.clone(), rule, entry))
+            }
+            Decision::Deny { .. } => Err(Error::Denied { decision }),
         }
     }
 }

@@ -35,13 +35,27 @@ impl Visibility {
         }
     }
 
-    /// A phrase naming who may see the data, for explanations.
-    pub fn audience(self) -> &'static str {
+    /// The setting's key in stored settings and Cedar entities (`"only_me"`).
+    pub fn key(self) -> &'static str {
         match self {
-            Visibility::OnlyMe => "nobody but themselves",
-            Visibility::Managers => "their managers only",
-            Visibility::Team => "their team and managers",
+            Visibility::OnlyMe => "only_me",
+            Visibility::Managers => "managers",
+            Visibility::Team => "team",
         }
+    }
+}
+
+impl std::str::FromStr for Visibility {
+    type Err = crate::Error;
+
+    /// Parses a setting by its key (`"only_me"`, `"managers"`, `"team"`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [Visibility::OnlyMe, Visibility::Managers, Visibility::Team]
+            .into_iter()
+            .find(|visibility| visibility.key() == text)
+            .ok_or_else(|| crate::Error::UnknownVisibility {
+                visibility: text.to_owned(),
+            })
     }
 }
 
@@ -84,6 +98,15 @@ impl VisibilitySettings {
             .and_then(|categories| categories.get(&category))
             .copied()
             .unwrap_or_else(|| Visibility::default_for(category))
+    }
+
+    /// Returns every setting a person made, as (person, category, visibility).
+    pub fn overrides(&self) -> impl Iterator<Item = (&PersonId, DataCategory, Visibility)> {
+        self.overrides.iter().flat_map(|(person, categories)| {
+            categories
+                .iter()
+                .map(move |(category, visibility)| (person, *category, *visibility))
+        })
     }
 }
 

@@ -67,7 +67,9 @@ pub fn run_pipeline(workspace: &Workspace) -> PipelineOutput {
         let Some(viewer) = team.members.first() else {
             continue;
         };
-        let (facts, _withheld) = authorize_standup(&guard, viewer, team, &insights);
+        // The in-memory audit log never waits, so blocking on the future costs nothing.
+        let (facts, _withheld) =
+            futures::executor::block_on(authorize_standup(&guard, viewer, team, &insights));
         let prompt = standup_prompt(&facts, &options, &info).expect("prompt builds");
         output.teams += 1;
         output.prompt_chars += prompt.user.len();

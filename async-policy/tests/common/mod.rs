@@ -2,28 +2,41 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod random;
+
 use async_core::ids::{PersonId, TeamId};
 use async_core::model::Team;
-use async_policy::{Organization, RulesEngine, VisibilitySettings};
+use async_policy::{Organization, Pronoun, RulesEngine, VisibilitySettings};
 
+/// Engineering (managed by vp) holds payments and platform.
 /// Payments: dana, lee, sam and ari, managed by morgan, administered by root.
-/// Platform: kim and lee (two members, below the default minimum group size).
+/// Platform: kim and lee (two members, below the default minimum group size), managed by morgan.
+/// Mobile: noa, eli and uri, managed by tess, outside engineering.
 pub fn organization() -> Organization {
-    Organization::new(vec![
-        team("payments", &["dana", "lee", "sam", "ari"], &["morgan"]),
-        team("platform", &["kim", "lee"], &["morgan"]),
-        team("mobile", &["noa", "eli", "uri"], &["tess"]),
-    ])
-    .with_name("dana", "Dana")
-    .with_name("lee", "Lee")
-    .with_administrator("payments", "root")
+    Organization::builder()
+        .team(team("engineering", &[], &["vp"]))
+        .team(team(
+            "payments",
+            &["dana", "lee", "sam", "ari"],
+            &["morgan"],
+        ))
+        .team(team("platform", &["kim", "lee"], &["morgan"]))
+        .team(team("mobile", &["noa", "eli", "uri"], &["tess"]))
+        .subteam("payments", "engineering")
+        .subteam("platform", "engineering")
+        .administrator("payments", "root")
+        .name("dana", "Dana")
+        .pronoun("dana", Pronoun::She)
+        .name("lee", "Lee")
+        .build()
+        .expect("valid organisation")
 }
 
 pub fn engine(settings: VisibilitySettings) -> RulesEngine {
     RulesEngine::new(organization(), settings)
 }
 
-fn team(id: &str, members: &[&str], managers: &[&str]) -> Team {
+pub fn team(id: &str, members: &[&str], managers: &[&str]) -> Team {
     Team {
         id: TeamId::new(id),
         name: id.to_owned(),

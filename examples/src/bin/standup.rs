@@ -17,12 +17,12 @@ use async_core::insights::{InsightConfig, StandupInsights, standup_insights};
 use async_core::model::TimeWindow;
 use async_examples::demo::Demo;
 use async_examples::pipeline::{
-    JobError, KeySource, LiveConfig, Sources, SyncProgress, Withheld, authorize_standup,
-    load_visibility, open_records, organization_of, sync,
+    JobError, KeySource, LiveConfig, Sources, Stores, SyncProgress, Withheld, authorize_standup,
+    load_visibility, open_policy, open_stores, sync,
 };
 use async_llm::tasks::standup::{Standup, StandupOptions, write_standup};
 use async_llm::{AnthropicModel, LanguageModel, OfflineModel};
-use async_policy::{AuditLog, Guard, MemoryAuditLog, RulesEngine, VisibilitySettings};
+use async_policy::{AuditLog, VisibilitySettings};
 use chrono::{TimeDelta, Utc};
 use clap::{Parser, ValueEnum};
 use secrecy::SecretString;
@@ -128,8 +128,8 @@ async fn run(args: Args) -> Result<(), JobError> {
         .clone()
         .unwrap_or_else(|| temporary.path().join("standup.sqlite"));
     let key = std::env::var("ASYNC_STORE_KEY").ok();
-    let (records, key_source) =
-        open_records(&store_path, key.as_deref(), workspace.tenant.clone()).await?;
+    let (Stores { records, sealed }, key_source) =
+        open_stores(&store_path, key.as_deref(), workspace.tenant.clone()).await?;
     report_store(&store_path, key_source);
 
     sync(
@@ -155,7 +155,14 @@ async fn run(args: Args) -> Result<(), JobError> {
         workspace.now,
         &InsightConfig::default(),
     );
-    let standup = write(&viewer, &identity, settings, &insights).await?;
+    let policy = open_policy(sealed, workspace.tenant.clone(), &identity, &settings).await?;
+    if policy.changed > 0 {
+        eprintln!(
+            "policy: {} visibility settings applied from the settings file and audited",
+            policy.changed
+        );
+    }
+    let standup = write(&viewer, &identity, &policy.guard, &insights).await?;
 
     match args.format {
         Format::Markdown => println!("{}", standup.markdown),
@@ -307,7 +314,7 @@ fn choose_viewer(viewer: Option<&str>, identities: &IdentityConfig) -> Result<Pe
 async fn write(
     viewer: &PersonId,
     identity: &IdentityMap,
-    settings: VisibilitySettings,
+    guard: &async_examples::pipeline::policy::PolicyGuard,
     insights: &StandupInsights,
 ) -> Result<Standup, JobError> {
     let Some(team) = insights.teams.iter().find(|team| {
@@ -321,13 +328,12 @@ async fn write(
         )));
     };
 
-    let engine = RulesEngine::new(organization_of(identity), settings);
-    let guard = Guard::new(engine, MemoryAuditLog::new());
-    let (facts, withheld) = authorize_standup(&guard, viewer, team, insights);
+    let (facts, withheld) = authorize_standup(guard, viewer, team, insights).await;
     report_withheld(viewer, &withheld);
+    let verified = guard.log().verify().await?;
     eprintln!(
-        "policy: {} decisions about others' data recorded in the audit log",
-        guard.log().entries().len()
+        "policy: audit log verified, {} entries (decisions about others' data and settings changes)",
+        verified.entries
     );
 
     let model = choose_model()?;

@@ -10,6 +10,7 @@ use async_llm::tasks::standup::{
 };
 use async_policy::{
     AccessRequest, AuditLog, DataCategory, Guard, Organization, PolicyEngine, Purpose,
+    SettingsHistory,
 };
 
 /// A part of someone's standup the policy kept from the viewer, with the policy's reason.
@@ -41,8 +42,8 @@ pub fn organization_of(identity: &IdentityMap) -> Organization {
 /// standup purpose; what the policy denies is left out and listed in the returned
 /// [`Withheld`] entries. Parts with nothing to show are not requested, so they leave no
 /// audit entry.
-pub fn authorize_standup<E: PolicyEngine, L: AuditLog>(
-    guard: &Guard<E, L>,
+pub async fn authorize_standup<E: PolicyEngine, L: AuditLog, H: SettingsHistory>(
+    guard: &Guard<E, L, H>,
     viewer: &PersonId,
     team: &TeamStandup,
     insights: &StandupInsights,
@@ -59,45 +60,45 @@ pub fn authorize_standup<E: PolicyEngine, L: AuditLog>(
             subject: member,
             withheld: &mut withheld,
         };
-        facts = facts.with_person(person.facts(standup));
+        facts = facts.with_person(person.facts(standup).await);
     }
     (facts, withheld.into_iter().collect())
 }
 
 /// The requests for one person's facts, collecting what the policy denies.
-struct PersonRequests<'a, E, L> {
-    guard: &'a Guard<E, L>,
+struct PersonRequests<'a, E, L, H> {
+    guard: &'a Guard<E, L, H>,
     viewer: &'a PersonId,
     subject: &'a PersonId,
     withheld: &'a mut BTreeSet<Withheld>,
 }
 
-impl<E: PolicyEngine, L: AuditLog> PersonRequests<'_, E, L> {
-    fn facts(mut self, standup: &PersonStandup) -> PersonFacts {
+impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> PersonRequests<'_, E, L, H> {
+    async fn facts(mut self, standup: &PersonStandup) -> PersonFacts {
         let activity = &standup.activity;
         let mut person = PersonFacts::new(activity.person.clone(), activity.display_name.clone());
 
         let work = WorkFacts::from_activity(activity);
         if !work.items.is_empty()
-            && let Some(work) = self.authorize(DataCategory::Work, work)
+            && let Some(work) = self.authorize(DataCategory::Work, work).await
         {
             person = person.with_work(work);
         }
         let code = CodeFacts::from_activity(activity);
         let has_code = !code.pull_requests.is_empty() || !code.reviews.is_empty();
-        if has_code && let Some(code) = self.authorize(DataCategory::Code, code) {
+        if has_code && let Some(code) = self.authorize(DataCategory::Code, code).await {
             person = person.with_code(code);
         }
         for blocker in &standup.blockers {
             let fact = BlockerFact::from(blocker);
-            if let Some(fact) = self.authorize(category_of(fact.source), fact) {
+            if let Some(fact) = self.authorize(category_of(fact.source), fact).await {
                 person = person.with_blocker(fact);
             }
         }
         person
     }
 
-    fn authorize<T>(
+    async fn authorize<T>(
         &mut self,
         category: DataCategory,
         value: T,
@@ -108,11 +109,11 @@ impl<E: PolicyEngine, L: AuditLog> PersonRequests<'_, E, L> {
             category,
             Purpose::Standup,
         );
-        match self.guard.authorize(&request, value) {
+        match self.guard.authorize(&request, value).await {
             Ok(authorized) => Some(authorized),
             Err(error) => {
                 let reason = match error.decision() {
-                    Some(decision) => decision.reason().to_owned(),
+                    Some(decision) => decision.reason().to_string(),
                     None => error.to_string(),
                 };
                 self.withheld.insert(Withheld {

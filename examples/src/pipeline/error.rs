@@ -66,6 +66,9 @@ pub enum JobError {
         #[source]
         source: async_core::identity::IdentityError,
     },
+    /// The policy's stores failed or the audit log did not verify.
+    #[error("the privacy policy failed")]
+    Policy(#[from] async_policy::Error),
     /// The language model failed.
     #[error("writing the standup failed")]
     Model(#[from] async_llm::Error),

@@ -35,6 +35,31 @@ pub async fn open_records(
     key_base64: Option<&str>,
     tenant: TenantId,
 ) -> Result<(RecordStore<SqliteStore>, KeySource), JobError> {
+    let (stores, source) = open_stores(path, key_base64, tenant).await?;
+    Ok((stores.records, source))
+}
+
+/// The job's stores, all sealed with one key in one SQLite file: the records, and the
+/// same encrypted store again for the policy's audit log and visibility settings.
+#[derive(Debug)]
+pub struct Stores {
+    /// The domain records.
+    pub records: RecordStore<SqliteStore>,
+    /// The encrypted store the records use, for the policy's collections.
+    pub sealed: EncryptedStore<SqliteStore>,
+}
+
+/// Opens the SQLite file at `path` as [`open_records`] does, and returns the encrypted
+/// store too.
+///
+/// # Errors
+///
+/// As [`open_records`].
+pub async fn open_stores(
+    path: &Path,
+    key_base64: Option<&str>,
+    tenant: TenantId,
+) -> Result<(Stores, KeySource), JobError> {
     let (keyring, source) = match key_base64 {
         Some(text) => {
             let keyring = Keyring::from_base64(KEY_ID, text).map_err(|error| {
@@ -45,7 +70,8 @@ pub async fn open_records(
         None => (Keyring::generate(), KeySource::Generated),
     };
     let sqlite = SqliteStore::open(path).await?;
-    let encrypted = Arc::new(EncryptedStore::new(sqlite, keyring));
+    let sealed = EncryptedStore::new(sqlite, keyring);
+    let encrypted = Arc::new(sealed.clone());
 
     // Reading one stored record proves the key before the sync overwrites anything.
     let namespace = Namespace::new(tenant.clone(), RECORDS_COLLECTION);
@@ -55,5 +81,9 @@ pub async fn open_records(
             source: error,
         });
     }
-    Ok((RecordStore::new(encrypted, tenant), source))
+    let stores = Stores {
+        records: RecordStore::new(encrypted, tenant),
+        sealed,
+    };
+    Ok((stores, source))
 }
