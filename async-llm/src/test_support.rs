@@ -107,7 +107,7 @@ pub(crate) fn approve<T>(
 ) -> async_policy::Authorized<T> {
     let request = async_policy::AccessRequest::individual("dana", subject, category, purpose);
     guard
-        .authorize(&request, value)
+        .authorize_now(&request, value)
         .expect("the policy allows it")
 }
 
@@ -121,6 +121,6 @@ pub(crate) fn approve_team<T>(
     let request =
         async_policy::AccessRequest::team_aggregate("dana", "payments", category, purpose);
     guard
-        .authorize(&request, value)
+        .authorize_now(&request, value)
         .expect("the policy allows it")
 }

@@ -81,7 +81,7 @@ impl fmt::Display for DataCategory {
     }
 }
 
-/// Why data is being accessed; recorded with every access.
+/// The purpose of an access, recorded with every access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Purpose {

@@ -98,7 +98,7 @@ impl Effect {
     }
 }
 
-/// Why a decision came out as it did; displays as a sentence a person understands.
+/// The explanation of a decision, which displays as a sentence a person understands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
     /// The viewer asked for their own data.
@@ -320,7 +320,7 @@ fn possessive(person: &Person) -> &'static str {
     }
 }
 
-/// Who a setting lets see the data, as a phrase about `subject`.
+/// The audience a setting admits, as a phrase about `subject`.
 struct Audience<'a>(Visibility, &'a Person);
 
 impl fmt::Display for Audience<'_> {

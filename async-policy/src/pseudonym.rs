@@ -105,3 +105,61 @@ impl Pseudonymizer {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("two people share a pseudonym; send neither and rotate the pseudonym key")]
 pub struct PseudonymCollision;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    fn pseudonymizer(tenant: &str) -> Pseudonymizer {
+        let key = EncryptionKey::from_base64(KEY).expect("valid key");
+        Pseudonymizer::new(TenantId::new(tenant), key)
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_per_tenant_and_key() {
+        let dana = PersonId::new("dana");
+
+        let first = pseudonymizer("acme")
+            .pseudonym(&dana)
+            .expect("no collision");
+        let again = pseudonymizer("acme")
+            .pseudonym(&dana)
+            .expect("no collision");
+        let other_tenant = pseudonymizer("globex")
+            .pseudonym(&dana)
+            .expect("no collision");
+        let other_key = Pseudonymizer::new(TenantId::new("acme"), EncryptionKey::generate())
+            .pseudonym(&dana)
+            .expect("no collision");
+
+        assert_eq!(first, again);
+        assert_ne!(first, other_tenant);
+        assert_ne!(first, other_key);
+        assert!(first.starts_with("person-") && first.len() == 19, "{first}");
+        assert!(!first.contains("dana"));
+    }
+
+    #[test]
+    fn pseudonyms_map_back_only_inside_the_process() {
+        let names = pseudonymizer("acme");
+        let dana = PersonId::new("dana");
+        let pseudonym = names.pseudonym(&dana).expect("no collision");
+
+        let restored = names.restore(&format!("{pseudonym} is blocked"), |_| "Dana".to_owned());
+
+        assert_eq!(names.reveal(&pseudonym), Some(dana));
+        assert_eq!(
+            pseudonymizer("acme").reveal(&pseudonym),
+            None,
+            "a fresh map knows nobody"
+        );
+        assert_eq!(restored, "Dana is blocked");
+        let debug = format!("{names:?}");
+        assert!(
+            !debug.contains(&pseudonym) && !debug.contains("dana"),
+            "{debug}"
+        );
+    }
+}

@@ -183,7 +183,7 @@ struct Reply {
 /// let request =
 ///     AccessRequest::team_aggregate("dana", "payments", DataCategory::Code, Purpose::CopilotAnswer);
 /// let notes = guard
-///     .authorize(&request, vec![Note::new("review-wait", "Median first-review wait: 14 hours")])
+///     .authorize_now(&request, vec![Note::new("review-wait", "Median first-review wait: 14 hours")])
 ///     .expect("a member sees team aggregates");
 /// let facts = CopilotFacts::new("dana").with_notes(&notes)?;
 ///

@@ -233,7 +233,7 @@ struct ReplyAction {
 /// // The guard approves Dana's cues as her chat data.
 /// let request =
 ///     AccessRequest::individual("dana", "dana", DataCategory::Chat, Purpose::Retrospective);
-/// let approved = guard.authorize(&request, cues).expect("own data");
+/// let approved = guard.authorize_now(&request, cues).expect("own data");
 /// let date = NaiveDate::from_ymd_opt(2026, 12, 3).expect("valid date");
 /// let transcript = MeetingTranscript::new("dana", Purpose::Retrospective, "Storage sync", date)
 ///     .with_speaker(&approved)?;

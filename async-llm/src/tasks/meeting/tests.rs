@@ -190,7 +190,7 @@ fn private_chat_speaker_cannot_join() {
         DataCategory::Chat,
         Purpose::Retrospective,
     );
-    let denied = guard.authorize(
+    let denied = guard.authorize_now(
         &request,
         speaker("sam", "Sam", vec![cue(7, "I'll fix it.")]),
     );

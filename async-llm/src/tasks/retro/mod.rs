@@ -322,7 +322,7 @@ struct Selection {
 /// // The sprint's items are approved as an aggregate of the whole team.
 /// let request =
 ///     AccessRequest::team_aggregate("dana", "payments", DataCategory::Work, Purpose::Retrospective);
-/// let work = guard.authorize(&request, work).expect("a member sees team aggregates");
+/// let work = guard.authorize_now(&request, work).expect("a member sees team aggregates");
 /// let facts = RetroFacts::new("dana", sprint).with_work(&work)?;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(async {
