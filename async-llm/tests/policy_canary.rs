@@ -1,4 +1,4 @@
-//! Canary facts the viewer may not see never reach a prompt.
+//! Canary facts the policy denies never reach a standup prompt, checked per canary.
 //!
 //! Every person's work, code and blockers carry a unique canary string. Each fact goes
 //! through the policy guard for the viewer; only what the guard releases can be put into

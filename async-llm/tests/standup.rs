@@ -338,12 +338,15 @@ async fn anthropic_standup_sends_only_the_prompt() {
 
     let sent: serde_json::Value =
         serde_json::from_str(&body.lock().expect("lock")).expect("JSON body");
-    let keys: Vec<&str> = sent
+    // Sorted, because a JSON object has no order and serde_json keeps insertion order
+    // when a dependency (cedar-policy) enables `preserve_order`.
+    let mut keys: Vec<&str> = sent
         .as_object()
         .expect("object")
         .keys()
         .map(String::as_str)
         .collect();
+    keys.sort_unstable();
     assert_eq!(
         keys,
         ["max_tokens", "messages", "model", "system", "temperature"]

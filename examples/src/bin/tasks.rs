@@ -196,10 +196,10 @@ fn retro_facts(guard: &DemoGuard) -> Result<RetroFacts, async_llm::Error> {
         AccessRequest::team_aggregate(VIEWER, "payments", category, Purpose::Retrospective)
     };
     let work = guard
-        .authorize(&aggregate(DataCategory::Work), work)
+        .authorize_now(&aggregate(DataCategory::Work), work)
         .map_err(policy_error)?;
     let reviews = guard
-        .authorize(&aggregate(DataCategory::Code), reviews)
+        .authorize_now(&aggregate(DataCategory::Code), reviews)
         .map_err(policy_error)?;
     RetroFacts::new(VIEWER, sprint)
         .with_work(&work)?
@@ -255,7 +255,7 @@ fn transcript(guard: &DemoGuard) -> Result<MeetingTranscript, async_llm::Error> 
             Purpose::Retrospective,
         );
         // Sam shares chat with nobody, so Sam's cue is denied here and never sent.
-        match guard.authorize(&request, speaker) {
+        match guard.authorize_now(&request, speaker) {
             Ok(approved) => transcript = transcript.with_speaker(&approved)?,
             Err(denied) => eprintln!("policy: {denied}"),
         }
@@ -276,7 +276,9 @@ fn copilot_facts(guard: &DemoGuard) -> Result<CopilotFacts, async_llm::Error> {
             updated_at: Utc.with_ymd_and_hms(2026, 12, 2, 15, 0, 0).single(),
         }],
     };
-    let lee_work = guard.authorize(&request, lee_work).map_err(policy_error)?;
+    let lee_work = guard
+        .authorize_now(&request, lee_work)
+        .map_err(policy_error)?;
     let notes = vec![
         Note::new(
             "decision-2026-12-03",
@@ -293,7 +295,7 @@ fn copilot_facts(guard: &DemoGuard) -> Result<CopilotFacts, async_llm::Error> {
         DataCategory::Work,
         Purpose::CopilotAnswer,
     );
-    let notes = guard.authorize(&request, notes).map_err(policy_error)?;
+    let notes = guard.authorize_now(&request, notes).map_err(policy_error)?;
     CopilotFacts::new(VIEWER)
         .with_work("Lee Okafor", &lee_work)?
         .with_notes(&notes)
