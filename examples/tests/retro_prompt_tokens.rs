@@ -94,10 +94,10 @@ async fn retro_prompt_is_20x_smaller_than_raw_json() {
         AccessRequest::team_aggregate(viewer, Demo::TEAM_ID, category, Purpose::Retrospective)
     };
     let work = guard
-        .authorize(&request(DataCategory::Work), work)
+        .authorize_now(&request(DataCategory::Work), work)
         .expect("team aggregate");
     let reviews = guard
-        .authorize(&request(DataCategory::Code), reviews)
+        .authorize_now(&request(DataCategory::Code), reviews)
         .expect("team aggregate");
     let facts = RetroFacts::new(viewer, sprint)
         .with_work(&work)
