@@ -10,6 +10,8 @@ fn standup(args: &[&str], env: &[(&str, &str)]) -> Output {
     command.args(args);
     for variable in [
         "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+        "GEMINI_API_KEY",
         "ASYNC_STORE_KEY",
         "GITHUB_TOKEN",
         "SLACK_BOT_TOKEN",

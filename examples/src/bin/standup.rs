@@ -21,7 +21,7 @@ use async_examples::pipeline::{
     load_visibility, open_policy, open_stores, sync,
 };
 use async_llm::tasks::standup::{Standup, StandupOptions, write_standup};
-use async_llm::{AnthropicModel, LanguageModel, OfflineModel};
+use async_llm::{AnthropicModel, GeminiModel, LanguageModel, OfflineModel, OpenAiModel};
 use async_policy::{AuditLog, VisibilitySettings};
 use chrono::{TimeDelta, Utc};
 use clap::{Parser, ValueEnum};
@@ -29,6 +29,12 @@ use secrecy::SecretString;
 
 /// The Claude model used when `ANTHROPIC_API_KEY` is set and `ASYNC_ANTHROPIC_MODEL` is not.
 const DEFAULT_CLAUDE_MODEL: &str = "claude-sonnet-4-5";
+
+/// The OpenAI model used when `OPENAI_API_KEY` is set and `ASYNC_OPENAI_MODEL` is not.
+const DEFAULT_OPENAI_MODEL: &str = "gpt-4.1-mini";
+
+/// The Gemini model used when `GEMINI_API_KEY` is set and `ASYNC_GEMINI_MODEL` is not.
+const DEFAULT_GEMINI_MODEL: &str = "gemini-2.5-flash";
 
 /// Print a team standup from GitHub, Jira and Slack activity.
 #[derive(Debug, Parser)]
@@ -350,22 +356,43 @@ fn report_withheld(viewer: &PersonId, withheld: &[Withheld]) {
     }
 }
 
+/// Picks the first provider with a key in the environment (Anthropic, then OpenAI, then
+/// Gemini), or the offline model when none is set.
 fn choose_model() -> Result<Arc<dyn LanguageModel>, JobError> {
-    let Some(key) = std::env::var("ANTHROPIC_API_KEY")
-        .ok()
-        .filter(|key| !key.trim().is_empty())
-    else {
+    let key = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|key| !key.trim().is_empty())
+            .map(SecretString::from)
+    };
+    let model_name = |variable: &str, default: &str| {
+        std::env::var(variable).unwrap_or_else(|_| default.to_owned())
+    };
+
+    let model: Arc<dyn LanguageModel> = if let Some(key) = key("ANTHROPIC_API_KEY") {
+        let name = model_name("ASYNC_ANTHROPIC_MODEL", DEFAULT_CLAUDE_MODEL);
+        let http = HttpClient::new(EgressPolicy::default())?;
+        Arc::new(
+            AnthropicModel::builder(key, name)
+                .http_client(http)
+                .build()?,
+        )
+    } else if let Some(key) = key("OPENAI_API_KEY") {
+        let name = model_name("ASYNC_OPENAI_MODEL", DEFAULT_OPENAI_MODEL);
+        let http = HttpClient::new(EgressPolicy::default())?;
+        Arc::new(OpenAiModel::builder(key, name).http_client(http).build()?)
+    } else if let Some(key) = key("GEMINI_API_KEY") {
+        let name = model_name("ASYNC_GEMINI_MODEL", DEFAULT_GEMINI_MODEL);
+        let http = HttpClient::new(EgressPolicy::default())?;
+        Arc::new(GeminiModel::builder(key, name).http_client(http).build()?)
+    } else {
         eprintln!(
-            "model: offline renderer (set ANTHROPIC_API_KEY to have Claude write the standup)"
+            "model: offline renderer (set ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY to have a model write the standup)"
         );
         return Ok(Arc::new(OfflineModel::new()));
     };
-    let name =
-        std::env::var("ASYNC_ANTHROPIC_MODEL").unwrap_or_else(|_| DEFAULT_CLAUDE_MODEL.to_owned());
-    eprintln!("model: Claude ({name}) through the Anthropic Messages API");
-    let http = HttpClient::new(EgressPolicy::default())?;
-    let model = AnthropicModel::builder(SecretString::from(key), name)
-        .http_client(http)
-        .build()?;
-    Ok(Arc::new(model))
+
+    let info = model.describe();
+    eprintln!("model: {} {}", info.provider, info.model);
+    Ok(model)
 }
