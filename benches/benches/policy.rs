@@ -1,5 +1,6 @@
 //! The privacy policy: native and Cedar decision latency on the same requests, audit
-//! append throughput, and `verify_chain` over a million entries.
+//! append throughput in memory and through encrypted stores, and `verify_chain` over a
+//! million entries.
 
 #![expect(
     missing_docs,
@@ -9,12 +10,14 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use async_core::ids::{PersonId, TeamId};
+use async_core::ids::{PersonId, TeamId, TenantId};
 use async_core::model::Team;
+use async_core::secret::EncryptionKey;
+use async_core::store::{EncryptedStore, KeyValueStore, Keyring, MemoryStore, SqliteStore};
 use async_policy::{
     AccessEvent, AccessRequest, AuditEvent, AuditRecord, CedarEngine, DataCategory, Effect,
-    MemoryAuditLog, Organization, PolicyEngine, Purpose, RuleId, RulesEngine, Scope, Visibility,
-    VisibilitySettings, verify_chain,
+    MemoryAuditLog, Organization, PolicyEngine, Purpose, RuleId, RulesEngine, Scope,
+    StoredAuditLog, Visibility, VisibilitySettings, verify_chain,
 };
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -172,5 +175,60 @@ fn audit(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decisions, audit);
+/// Appends through a `StoredAuditLog`: each append seals the entry, writes it with a
+/// conditional put and signs a checkpoint of the head into `checkpoints`.
+fn bench_stored_append<S: KeyValueStore, C: KeyValueStore>(
+    c: &mut Criterion,
+    name: &str,
+    entries: S,
+    checkpoints: C,
+) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let store = EncryptedStore::new(entries, Keyring::generate());
+    let log = runtime
+        .block_on(StoredAuditLog::open(
+            store,
+            checkpoints,
+            TenantId::new("acme"),
+            EncryptionKey::generate(),
+        ))
+        .expect("log opens");
+
+    let mut group = c.benchmark_group("audit");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function(name, |b| {
+        let mut index = 0;
+        b.iter(|| {
+            index += 1;
+            black_box(
+                runtime
+                    .block_on(async_policy::AuditLog::append(&log, record(index)))
+                    .expect("stored"),
+            )
+        });
+    });
+    group.finish();
+}
+
+fn stored_audit(c: &mut Criterion) {
+    bench_stored_append(
+        c,
+        "append_stored_memory",
+        MemoryStore::new(),
+        MemoryStore::new(),
+    );
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let entries = runtime
+        .block_on(SqliteStore::open(dir.path().join("audit.db")))
+        .expect("sqlite opens");
+    let checkpoints = runtime
+        .block_on(SqliteStore::open(dir.path().join("checkpoints.db")))
+        .expect("sqlite opens");
+    drop(runtime);
+    bench_stored_append(c, "append_stored_sqlite", entries, checkpoints);
+}
+
+criterion_group!(benches, decisions, audit, stored_audit);
 criterion_main!(benches);
