@@ -163,7 +163,7 @@ impl RulesEngine {
         )
     }
 
-    /// The roles `viewer` holds in the teams `subject` is directly a member of.
+    /// The roles `viewer` has in the teams `subject` is directly a member of.
     fn roles_towards(&self, viewer: PersonIndex, subject: PersonIndex) -> RoleSet {
         let viewer = self.organization.entry(viewer);
         let mut roles = RoleSet::default();
@@ -253,7 +253,7 @@ impl PolicyEngine for RulesEngine {
     }
 }
 
-/// The roles a viewer holds towards a subject.
+/// The roles a viewer has towards a subject.
 #[derive(Debug, Default, Clone, Copy)]
 struct RoleSet {
     member: bool,

@@ -134,7 +134,7 @@ pub enum Tampering {
     ChainBroken,
     /// A stored entry could not be opened or parsed: its ciphertext was altered or moved.
     Unreadable,
-    /// The log holds fewer entries than its newest checkpoint covered: its tail was cut.
+    /// The log contains fewer entries than its newest checkpoint covered: its tail was cut.
     Truncated {
         /// Entries the checkpoint covered.
         checkpointed: u64,

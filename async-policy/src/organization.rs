@@ -245,7 +245,7 @@ impl Organization {
         self.team_entry(id).map(|entry| entry.size)
     }
 
-    /// Returns the roles `person` holds in `team`, counting nesting.
+    /// Returns the roles `person` has in `team`, counting nesting.
     pub fn roles(&self, person: &PersonId, team: &TeamId) -> Vec<Role> {
         let (Some(person), Some(&team)) = (self.person_entry(person), self.team_index.get(team))
         else {

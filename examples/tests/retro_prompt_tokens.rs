@@ -5,8 +5,6 @@
 //! what the tasks budget with. The raw side is every Jira page of the sprint's issues and
 //! every GitHub pull request page, review, comment and commit list the demo serves.
 
-use std::path::Path;
-
 use async_core::ids::{PersonId, SprintId};
 use async_core::model::ActivityBatch;
 use async_examples::demo::Demo;
@@ -20,24 +18,9 @@ use async_policy::{
     VisibilitySettings,
 };
 
-fn estimate_tokens(text: &str) -> usize {
-    text.chars().count().div_ceil(4)
-}
+mod common;
 
-/// Concatenates every JSON file under `dir` whose path passes `keep`.
-fn raw_json(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> String {
-    let mut text = String::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(path) = pending.pop() {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(&path).expect("demo folder reads");
-            pending.extend(entries.map(|entry| entry.expect("entry").path()));
-        } else if path.extension().is_some_and(|ext| ext == "json") && keep(&path) {
-            text.push_str(&std::fs::read_to_string(&path).expect("demo file reads"));
-        }
-    }
-    text
-}
+use common::{estimate_tokens, raw_json};
 
 async fn sprint_batch() -> ActivityBatch {
     let demo = Demo::bundled();

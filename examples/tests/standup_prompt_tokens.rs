@@ -6,8 +6,6 @@
 //! and every Slack history, replies and user page the demo serves for the standup window.
 //! Everyone keeps the default visibility, so the prompt contains every fact the team has.
 
-use std::path::Path;
-
 use async_core::identity::{IdentityConfig, IdentityResolver};
 use async_core::insights::{InsightConfig, standup_insights};
 use async_core::model::ActivityBatch;
@@ -17,24 +15,9 @@ use async_llm::ModelInfo;
 use async_llm::tasks::standup::{StandupOptions, standup_prompt};
 use async_policy::{Guard, MemoryAuditLog, RulesEngine, VisibilitySettings};
 
-fn estimate_tokens(text: &str) -> usize {
-    text.chars().count().div_ceil(4)
-}
+mod common;
 
-/// Concatenates every JSON file under `dir` whose path passes `keep`.
-fn raw_json(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> String {
-    let mut text = String::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(path) = pending.pop() {
-        if path.is_dir() {
-            let entries = std::fs::read_dir(&path).expect("demo folder reads");
-            pending.extend(entries.map(|entry| entry.expect("entry").path()));
-        } else if path.extension().is_some_and(|ext| ext == "json") && keep(&path) {
-            text.push_str(&std::fs::read_to_string(&path).expect("demo file reads"));
-        }
-    }
-    text
-}
+use common::{estimate_tokens, raw_json};
 
 async fn window_batch() -> ActivityBatch {
     let demo = Demo::bundled();

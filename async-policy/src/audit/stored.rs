@@ -11,10 +11,10 @@ use super::chain::{chain_hash, next_entry};
 use super::{AuditEntry, AuditLog, AuditRecord, ChainHash, Checkpoint, Verified};
 use crate::{Error, Tampering};
 
-/// The collection that holds a tenant's audit entries.
+/// The collection that contains a tenant's audit entries.
 pub const AUDIT_COLLECTION: &str = "policy-audit";
 
-/// The collection that holds a tenant's audit checkpoints, in the checkpoint store.
+/// The collection that contains a tenant's audit checkpoints, in the checkpoint store.
 pub const CHECKPOINT_COLLECTION: &str = "policy-audit-checkpoints";
 
 /// Entries are keyed `e/` and a zero-padded sequence, so key order is chain order.

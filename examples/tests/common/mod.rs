@@ -79,3 +79,24 @@ pub(crate) async fn json(response: reqwest::Response) -> serde_json::Value {
     let text = response.text().await.expect("body is readable");
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("body is not JSON ({error}): {text}"))
 }
+
+/// Estimates the tokens of `text` at four characters per token, the estimate the tasks
+/// budget with.
+pub(crate) fn estimate_tokens(text: &str) -> usize {
+    text.chars().count().div_ceil(4)
+}
+
+/// Concatenates every JSON file under `dir` whose path passes `keep`.
+pub(crate) fn raw_json(dir: &std::path::Path, keep: &dyn Fn(&std::path::Path) -> bool) -> String {
+    let mut text = String::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).expect("demo folder reads");
+            pending.extend(entries.map(|entry| entry.expect("entry").path()));
+        } else if path.extension().is_some_and(|ext| ext == "json") && keep(&path) {
+            text.push_str(&std::fs::read_to_string(&path).expect("demo file reads"));
+        }
+    }
+    text
+}
