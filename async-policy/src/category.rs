@@ -91,6 +91,8 @@ pub enum Purpose {
     Retrospective,
     /// Answering a question.
     CopilotAnswer,
+    /// Extracting decisions and action items from a meeting transcript.
+    MeetingNotes,
     /// One-to-one coaching.
     Coaching,
     /// Exporting data.
@@ -99,10 +101,11 @@ pub enum Purpose {
 
 impl Purpose {
     /// Every purpose, in a fixed order.
-    pub const ALL: [Purpose; 5] = [
+    pub const ALL: [Purpose; 6] = [
         Purpose::Standup,
         Purpose::Retrospective,
         Purpose::CopilotAnswer,
+        Purpose::MeetingNotes,
         Purpose::Coaching,
         Purpose::Export,
     ];
@@ -113,6 +116,7 @@ impl Purpose {
             Purpose::Standup => "standup",
             Purpose::Retrospective => "retrospective",
             Purpose::CopilotAnswer => "copilot_answer",
+            Purpose::MeetingNotes => "meeting_notes",
             Purpose::Coaching => "coaching",
             Purpose::Export => "export",
         }
@@ -124,6 +128,7 @@ impl Purpose {
             Purpose::Standup => "standup",
             Purpose::Retrospective => "retrospective",
             Purpose::CopilotAnswer => "copilot answer",
+            Purpose::MeetingNotes => "meeting notes",
             Purpose::Coaching => "coaching",
             Purpose::Export => "export",
         }

@@ -52,6 +52,30 @@ fn an_organisation_can_forbid_a_purpose() {
 }
 
 #[test]
+fn meeting_notes_purpose_reaches_policies() {
+    let engine = builder()
+        .organization_policies(
+            r#"@id("no-meeting-notes")
+               @reason("this organisation keeps meeting chat out of notes")
+               forbid (principal, action == Action::"ViewIndividual", resource)
+               when { context.purpose == "meeting_notes" };"#,
+        )
+        .build()
+        .expect("valid");
+    let notes = AccessRequest::individual("lee", "dana", DataCategory::Chat, Purpose::MeetingNotes);
+    let retro =
+        AccessRequest::individual("lee", "dana", DataCategory::Chat, Purpose::Retrospective);
+
+    let denied = engine.decide(&notes);
+
+    assert_eq!(
+        denied.rule(),
+        &RuleId::Organization("no-meeting-notes".into())
+    );
+    assert!(engine.decide(&retro).is_allowed());
+}
+
+#[test]
 fn organisation_permits_are_refused() {
     let error = builder()
         .organization_policies(r#"@id("open") permit (principal, action, resource);"#)
