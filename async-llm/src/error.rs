@@ -149,6 +149,10 @@ pub enum Error {
     /// A task was given an approval for another slot, purpose or viewer.
     #[error("authorization mismatch: {0}")]
     AuthorizationMismatch(String),
+    /// Two people of a prompt received the same keyed pseudonym, so the task sent
+    /// nothing; rotate the tenant's pseudonym key.
+    #[error(transparent)]
+    PseudonymCollision(#[from] async_policy::PseudonymCollision),
     /// A budget refused the request before it was sent, because its worst case could
     /// pass the budget's token or cost limit.
     #[error(transparent)]
@@ -246,6 +250,7 @@ impl Error {
             | Error::EmptyOutput { context, .. } => Some(context),
             Error::InvalidConfig(_)
             | Error::AuthorizationMismatch(_)
+            | Error::PseudonymCollision(_)
             | Error::BudgetExceeded(_)
             | Error::SchemaMismatch(_)
             | Error::Transport(_) => None,

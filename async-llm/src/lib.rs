@@ -153,7 +153,7 @@
 //! | [`tasks::standup::write_standup`] | standup | [`tasks::standup::standup_prompt`] | Done, In progress and Blocked per person, then team blockers |
 //! | [`tasks::copilot::answer_question`] | copilot answer | [`tasks::copilot::copilot_prompt`] | the facts most relevant to the question, with their ids |
 //! | [`tasks::retro::write_retrospective`] | retrospective | [`tasks::retro::retrospective_prompt`] | findings derived from completion, carry-over, blockers, scope added and review waits |
-//! | [`tasks::meeting::extract_meeting_notes`] | chosen by the caller | [`tasks::meeting::meeting_notes_prompt`] | decisions and action items found by fixed phrases |
+//! | [`tasks::meeting::extract_meeting_notes`] | meeting notes | [`tasks::meeting::meeting_notes_prompt`] | decisions and action items found by fixed phrases |
 //!
 //! The copilot, retrospective and meeting tasks use structured output. Every fact they
 //! send has a stable [`tasks::FactId`] (`item:PAY-12`, `pr:acme/payments#42`, `cue:17`)
@@ -180,11 +180,15 @@
 //!   viewer, purpose, person and category, and send nothing else; the attached
 //!   [`FactSheet`] is never serialized. Metadata is not sent except Anthropic's
 //!   `user_id`, which must be an opaque id.
-//! - **Names.** People appear in the prompt under the label the caller gives them.
-//!   `StandupOptions::with_pseudonyms` sends `Person 1`, `Person 2`, ... instead and puts
-//!   the names back into the written standup. It also replaces full names, and first
-//!   names no other person shares, as whole words in titles and blocker summaries;
-//!   nicknames and names of people outside the standup are not replaced.
+//! - **Names.** People appear in the prompt under the name the caller gives them. With
+//!   the tenant's `async_policy::Pseudonymizer` (`with_pseudonymizer` on
+//!   [`tasks::standup::StandupFacts`], [`tasks::copilot::CopilotFacts`] and
+//!   [`tasks::meeting::MeetingTranscript`]), each person appears only as a keyed
+//!   pseudonym that is the same in every request of the tenant, and the result gets the
+//!   names back before it is returned. Full names, and first names no other person of
+//!   the prompt shares, are replaced as whole words in fact text too. Nicknames and
+//!   names of people outside the prompt are not. A pseudonym collision is
+//!   [`Error::PseudonymCollision`] and nothing is sent.
 //! - **Where it goes.** Every request goes through `async_core::http::HttpClient`, which
 //!   enforces the egress allowlist before connecting: by default `api.anthropic.com`,
 //!   `api.openai.com` and `generativelanguage.googleapis.com`, HTTPS only. An

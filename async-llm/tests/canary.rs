@@ -335,7 +335,7 @@ async fn retrospective_prompt_has_no_canary() {
 async fn meeting_prompt_has_no_canary() {
     let guard = guard();
     let model = Recording::default();
-    let purpose = Purpose::Retrospective;
+    let purpose = Purpose::MeetingNotes;
     let cue = |index, text: &str| TranscriptCue {
         index,
         start_ms: 0,
@@ -345,7 +345,7 @@ async fn meeting_prompt_has_no_canary() {
         text: text.into(),
     };
     let date = NaiveDate::from_ymd_opt(2026, 12, 3).expect("valid date");
-    let mut transcript = MeetingTranscript::new("dana", purpose, "Sync", date);
+    let mut transcript = MeetingTranscript::new("dana", "Sync", date);
     let speakers = [
         ("lee", "Lee", cue(1, "I'll finish PAY-13 by Friday.")),
         ("sam", "Sam", cue(2, "I'll share CANARY-CUE-b55 later.")),

@@ -4,8 +4,9 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use async_core::ids::{PersonId, RepositoryId, TeamId, WorkItemKey};
+use async_core::ids::{PersonId, RepositoryId, TeamId, TenantId, WorkItemKey};
 use async_core::model::Team;
+use async_core::secret::EncryptionKey;
 use async_llm::tasks::standup::{
     BlockerFact, BlockerSource, CodeFacts, Evidence, PersonFacts, Progress, PullRequestFact,
     PullRequestStatus, ReviewFact, StandupFacts, StandupOptions, WorkFacts, WorkItemFact,
@@ -14,7 +15,7 @@ use async_llm::tasks::standup::{
 use async_llm::{Error, OfflineModel, StopReason};
 use async_policy::{
     AccessRequest, AuditLog, Authorized, DataCategory, Guard, MemoryAuditLog, Organization,
-    Purpose, RulesEngine, Visibility, VisibilitySettings,
+    Pseudonymizer, Purpose, RulesEngine, Visibility, VisibilitySettings,
 };
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -384,34 +385,50 @@ async fn anthropic_standup_sends_only_the_prompt() {
     assert_eq!(standup.model.provider, "anthropic");
 }
 
+/// Creates a pseudonymizer for tenant `acme` under a fixed test key.
+fn pseudonymizer() -> Arc<Pseudonymizer> {
+    let key = EncryptionKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        .expect("valid key");
+    Arc::new(Pseudonymizer::new(TenantId::new("acme"), key))
+}
+
 #[tokio::test]
 async fn offline_pseudonyms_round_trip() {
     let guard = guard();
-    let facts = team_facts(&guard);
-    let plain = StandupOptions::default();
-    let hidden = StandupOptions::default().with_pseudonyms(true);
+    let plain = team_facts(&guard);
+    let hidden = team_facts(&guard).with_pseudonymizer(pseudonymizer());
+    let options = StandupOptions::default();
 
-    let with_names = write_standup(&OfflineModel::new(), &facts, &plain).await;
-    let with_pseudonyms = write_standup(&OfflineModel::new(), &facts, &hidden).await;
+    let with_names = write_standup(&OfflineModel::new(), &plain, &options).await;
+    let with_pseudonyms = write_standup(&OfflineModel::new(), &hidden, &options).await;
 
     let with_names = with_names.expect("standup");
     let with_pseudonyms = with_pseudonyms.expect("standup");
     assert_eq!(with_pseudonyms.markdown, with_names.markdown);
-    assert!(!with_pseudonyms.markdown.contains("Person 1"));
+    assert_eq!(with_pseudonyms.slack_mrkdwn, with_names.slack_mrkdwn);
+    assert!(!with_pseudonyms.markdown.contains("person-"));
 }
 
 #[tokio::test]
-async fn pseudonyms_keep_names_out_of_prompt() {
+async fn pseudonyms_keep_names_out_of_request() {
     let guard = guard();
-    let facts = team_facts(&guard);
+    let names = pseudonymizer();
+    let dana = names
+        .pseudonym(&PersonId::new("dana"))
+        .expect("no collision");
+    let lee = names
+        .pseudonym(&PersonId::new("lee"))
+        .expect("no collision");
+    let facts = team_facts(&guard).with_pseudonymizer(names);
     let body = Arc::new(Mutex::new(String::new()));
     let captured = Arc::clone(&body);
+    let text = format!("## {dana}\n**Done**\n- PAY-12\n## {lee}\n**Blocked**\n- PAY-15");
     let answer = serde_json::json!({
         "id": "msg_01FixturePseudonyms",
         "type": "message",
         "role": "assistant",
         "model": "claude-sonnet-4-5-20250929",
-        "content": [{"type": "text", "text": "## Person 1\n**Done**\n- PAY-12\n## Person 2\n**Blocked**\n- PAY-15"}],
+        "content": [{"type": "text", "text": text}],
         "stop_reason": "end_turn",
         "stop_sequence": null,
         "usage": {"input_tokens": 300, "output_tokens": 20}
@@ -433,13 +450,16 @@ async fn pseudonyms_keep_names_out_of_prompt() {
         .create_async()
         .await;
 
-    let options = StandupOptions::default().with_pseudonyms(true);
-    let standup = write_standup(&common::anthropic(&server), &facts, &options)
-        .await
-        .expect("standup");
+    let standup = write_standup(
+        &common::anthropic(&server),
+        &facts,
+        &StandupOptions::default(),
+    )
+    .await
+    .expect("standup");
 
     let sent = body.lock().expect("lock").clone();
-    assert!(sent.contains("## Person 1"), "{sent}");
+    assert!(sent.contains(&format!("## {dana}")), "{sent}");
     assert!(!sent.contains("Dana"), "{sent}");
     assert!(!sent.contains("Lee"), "{sent}");
     assert!(standup.markdown.starts_with("## Dana\n**Done**"));

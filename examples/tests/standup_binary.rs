@@ -289,3 +289,22 @@ fn invalid_identity_mapping_names_the_file() {
     assert!(!stderr.contains("sync:"), "{stderr}");
     assert!(!stderr.contains("ghp_example"), "{stderr}");
 }
+
+#[test]
+fn pseudonyms_flag_still_prints_names() {
+    let plain = standup(&[], &[]);
+    let hidden = standup(&["--pseudonyms"], &[]);
+    let stdout = text(&hidden.stdout);
+    assert!(hidden.status.success(), "stderr: {}", text(&hidden.stderr));
+
+    let headings = |markdown: &str| -> Vec<String> {
+        markdown
+            .lines()
+            .filter(|line| line.starts_with("## "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(headings(&stdout), headings(&text(&plain.stdout)));
+    assert!(stdout.contains("## Yusuf Demir"), "{stdout}");
+    assert!(!stdout.contains("person-"), "{stdout}");
+}

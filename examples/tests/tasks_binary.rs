@@ -44,11 +44,12 @@ fn offline_run_writes_every_task() {
     );
     assert!(
         stdout.contains(
-            "**Lee Okafor**: Lee, can you draft the schema by Friday (due 2026-12-04, cue 5)"
+            "**Lee Okafor**: Lee Okafor, can you draft the schema by Friday (due 2026-12-04, cue 5)"
         ),
         "{stdout}"
     );
     assert!(stdout.contains("`item:PAY-13`"), "{stdout}");
+    assert!(!stdout.contains("person-"), "{stdout}");
 }
 
 #[test]

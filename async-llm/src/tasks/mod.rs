@@ -8,6 +8,7 @@ mod fact_id;
 mod markdown;
 pub mod meeting;
 mod prompt_text;
+mod pseudonyms;
 pub mod retro;
 pub mod standup;
 mod tokens;

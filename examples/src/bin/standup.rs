@@ -15,6 +15,7 @@ use async_core::identity::{IdentityConfig, IdentityMap, IdentityResolver};
 use async_core::ids::{PersonId, TenantId};
 use async_core::insights::{InsightConfig, StandupInsights, standup_insights};
 use async_core::model::TimeWindow;
+use async_core::secret::EncryptionKey;
 use async_examples::demo::Demo;
 use async_examples::pipeline::{
     JobError, KeySource, LiveConfig, Sources, Stores, SyncProgress, Withheld, authorize_standup,
@@ -22,7 +23,7 @@ use async_examples::pipeline::{
 };
 use async_llm::tasks::standup::{Standup, StandupOptions, write_standup};
 use async_llm::{AnthropicModel, GeminiModel, LanguageModel, OfflineModel, OpenAiModel};
-use async_policy::{AuditLog, VisibilitySettings};
+use async_policy::{AuditLog, Pseudonymizer, VisibilitySettings};
 use chrono::{TimeDelta, Utc};
 use clap::{Parser, ValueEnum};
 use secrecy::SecretString;
@@ -61,6 +62,11 @@ struct Args {
     /// Output format of the standup
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
+
+    /// Send people to the model as keyed pseudonyms instead of names; the printed
+    /// standup shows the names. The key is new each run
+    #[arg(long)]
+    pseudonyms: bool,
 }
 
 /// Output format of the standup.
@@ -168,7 +174,15 @@ async fn run(args: Args) -> Result<(), JobError> {
             policy.changed
         );
     }
-    let standup = write(&viewer, &identity, &policy.guard, &insights).await?;
+    // NOTE: the key is generated per run, so pseudonyms are stable within one run only.
+    // A deployment keeps one key per tenant in its secret store.
+    let pseudonymizer = args.pseudonyms.then(|| {
+        Arc::new(Pseudonymizer::new(
+            workspace.tenant.clone(),
+            EncryptionKey::generate(),
+        ))
+    });
+    let standup = write(&viewer, &identity, &policy.guard, &insights, pseudonymizer).await?;
 
     match args.format {
         Format::Markdown => println!("{}", standup.markdown),
@@ -322,6 +336,7 @@ async fn write(
     identity: &IdentityMap,
     guard: &async_examples::pipeline::policy::PolicyGuard,
     insights: &StandupInsights,
+    pseudonymizer: Option<Arc<Pseudonymizer>>,
 ) -> Result<Standup, JobError> {
     let Some(team) = insights.teams.iter().find(|team| {
         identity.teams().iter().any(|known| {
@@ -334,7 +349,8 @@ async fn write(
         )));
     };
 
-    let (facts, withheld) = authorize_standup(guard, viewer, team, insights).await;
+    let (mut facts, withheld) = authorize_standup(guard, viewer, team, insights).await;
+    facts.pseudonymizer = pseudonymizer;
     report_withheld(viewer, &withheld);
     let verified = guard.log().verify().await?;
     eprintln!(

@@ -1,7 +1,9 @@
 //! Runs the copilot, retrospective and meeting-notes tasks on a small fictional sprint.
 //!
 //! Every fact passes the privacy policy first: the guard approves each part for the
-//! viewer and the task's purpose, and a part it denies never reaches a prompt. With no
+//! viewer and the task's purpose, and a part it denies never reaches a prompt. The
+//! copilot and meeting-notes prompts name people only by keyed pseudonyms, which are
+//! mapped back to names before the results are printed. With no
 //! API key the offline model writes each result from the facts alone. With
 //! `ANTHROPIC_API_KEY`, `OPENAI_API_KEY` or `GEMINI_API_KEY` set (checked in that order),
 //! that provider writes them instead.
@@ -9,8 +11,9 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use async_core::ids::{PersonId, SprintId, TeamId, WorkItemKey};
+use async_core::ids::{PersonId, SprintId, TeamId, TenantId, WorkItemKey};
 use async_core::model::{Team, TranscriptCue};
+use async_core::secret::EncryptionKey;
 use async_llm::tasks::copilot::{CopilotFacts, CopilotOptions, Note, answer_question};
 use async_llm::tasks::meeting::{
     MeetingNotesOptions, MeetingTranscript, SpeakerCues, extract_meeting_notes,
@@ -22,8 +25,8 @@ use async_llm::tasks::retro::{
 use async_llm::tasks::standup::{Progress, WorkFacts, WorkItemFact};
 use async_llm::{AnthropicModel, GeminiModel, LanguageModel, OfflineModel, OpenAiModel};
 use async_policy::{
-    AccessRequest, DataCategory, Guard, MemoryAuditLog, Organization, Purpose, RulesEngine,
-    Visibility, VisibilitySettings,
+    AccessRequest, DataCategory, Guard, MemoryAuditLog, Organization, Pseudonymizer, Purpose,
+    RulesEngine, Visibility, VisibilitySettings,
 };
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::Parser;
@@ -64,6 +67,12 @@ fn main() -> ExitCode {
 async fn run() -> Result<(), async_llm::Error> {
     let model = choose_model()?;
     let guard = guard();
+    // NOTE: a fresh key each run, so pseudonyms are stable within one run only. A
+    // deployment keeps one key per tenant in its secret store.
+    let pseudonymizer = Arc::new(Pseudonymizer::new(
+        TenantId::new("acme"),
+        EncryptionKey::generate(),
+    ));
 
     let retro = write_retrospective(
         model.as_ref(),
@@ -75,7 +84,7 @@ async fn run() -> Result<(), async_llm::Error> {
 
     let notes = extract_meeting_notes(
         model.as_ref(),
-        &transcript(&guard)?,
+        &transcript(&guard)?.with_pseudonymizer(Arc::clone(&pseudonymizer)),
         &MeetingNotesOptions::default(),
     )
     .await?;
@@ -84,7 +93,7 @@ async fn run() -> Result<(), async_llm::Error> {
     let question = "What is blocking the refund audit trail?";
     let answer = answer_question(
         model.as_ref(),
-        &copilot_facts(&guard)?,
+        &copilot_facts(&guard)?.with_pseudonymizer(pseudonymizer),
         question,
         &CopilotOptions::default(),
     )
@@ -245,14 +254,13 @@ fn transcript(guard: &DemoGuard) -> Result<MeetingTranscript, async_llm::Error> 
     let date = NaiveDate::from_ymd_opt(2026, 12, 3).ok_or_else(|| {
         async_llm::Error::InvalidConfig("the meeting date is not a calendar date".to_owned())
     })?;
-    let mut transcript =
-        MeetingTranscript::new(VIEWER, Purpose::Retrospective, "Refund audit sync", date);
+    let mut transcript = MeetingTranscript::new(VIEWER, "Refund audit sync", date);
     for speaker in speakers {
         let request = AccessRequest::individual(
             VIEWER,
             speaker.person.clone(),
             DataCategory::Chat,
-            Purpose::Retrospective,
+            Purpose::MeetingNotes,
         );
         // Sam shares chat with nobody, so Sam's cue is denied here and never sent.
         match guard.authorize_now(&request, speaker) {

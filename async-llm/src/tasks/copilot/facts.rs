@@ -1,9 +1,10 @@
 //! The facts a copilot answer may rest on, each built from an approved value.
 
 use std::fmt;
+use std::sync::Arc;
 
 use async_core::ids::PersonId;
-use async_policy::{Authorized, DataCategory, Purpose};
+use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +43,7 @@ impl FactKind {
         }
     }
 
-    fn id_prefix(self) -> &'static str {
+    pub(crate) fn id_prefix(self) -> &'static str {
         match self {
             FactKind::WorkItem => "item",
             FactKind::PullRequest => "pr",
@@ -92,6 +93,8 @@ pub struct Fact {
     pub(crate) id: FactId,
     pub(crate) kind: FactKind,
     pub(crate) person: Option<String>,
+    /// The person the approval was for, when it was for one person's data.
+    pub(crate) person_id: Option<PersonId>,
     pub(crate) reference: String,
     pub(crate) text: String,
     pub(crate) url: Option<String>,
@@ -177,6 +180,9 @@ pub struct CopilotFacts {
     viewer: PersonId,
     facts: Vec<Fact>,
     ids: FactIds,
+    pseudonymizer: Option<Arc<Pseudonymizer>>,
+    /// People whose names the facts may mention without any fact being about them.
+    named: Vec<(PersonId, String)>,
 }
 
 impl CopilotFacts {
@@ -186,7 +192,54 @@ impl CopilotFacts {
             viewer: viewer.into(),
             facts: Vec::new(),
             ids: FactIds::default(),
+            pseudonymizer: None,
+            named: Vec::new(),
         }
+    }
+
+    /// Sends people to the model as keyed pseudonyms from `pseudonymizer`.
+    ///
+    /// Each fact's person is written as the pseudonym of the person its approval was
+    /// for. Their full names, and first names no other such person has, are replaced
+    /// as whole words in the question, the facts' text and references, and so are the
+    /// names added with [`CopilotFacts::with_name`]. The answer and its citations get
+    /// the display names back before they are returned.
+    ///
+    /// NOTE: a fact approved as a team aggregate has no person to take a pseudonym
+    /// from, so a person label given with it is only replaced when it is another
+    /// person's name.
+    #[must_use]
+    pub fn with_pseudonymizer(mut self, pseudonymizer: Arc<Pseudonymizer>) -> Self {
+        self.pseudonymizer = Some(pseudonymizer);
+        self
+    }
+
+    /// Adds `person`'s display name to the names a pseudonymizer hides, for a person
+    /// the facts' text may mention though no fact is about them (the viewer, a
+    /// reviewer).
+    #[must_use]
+    pub fn with_name(mut self, person: impl Into<PersonId>, name: impl Into<String>) -> Self {
+        self.named.push((person.into(), name.into()));
+        self
+    }
+
+    /// Returns the pseudonymizer, when one was set.
+    pub(crate) fn pseudonymizer(&self) -> Option<&Pseudonymizer> {
+        self.pseudonymizer.as_deref()
+    }
+
+    /// Returns each person the facts are about, then each person added by
+    /// [`CopilotFacts::with_name`], with their display names.
+    pub(crate) fn people(&self) -> impl Iterator<Item = (&PersonId, &str)> {
+        let subjects = self
+            .facts
+            .iter()
+            .filter_map(|fact| Some((fact.person_id.as_ref()?, fact.person.as_deref()?)));
+        let named = self
+            .named
+            .iter()
+            .map(|(person, name)| (person, name.as_str()));
+        subjects.chain(named)
     }
 
     /// Returns the viewer the facts were approved for.
@@ -212,8 +265,13 @@ impl CopilotFacts {
                 continue;
             }
             let text = format!("{} (status: {})", item.title, item.status);
-            self.push(FactKind::WorkItem, Some(person), item.key.as_str(), text)
-                .finish(item.url.clone(), item.updated_at);
+            self.push(
+                FactKind::WorkItem,
+                about(person, work),
+                item.key.as_str(),
+                text,
+            )
+            .finish(item.url.clone(), item.updated_at);
         }
         Ok(self)
     }
@@ -232,13 +290,23 @@ impl CopilotFacts {
                 let keys: Vec<&str> = pull.work_items.iter().map(|key| key.as_str()).collect();
                 text.push_str(&format!(" for {}", keys.join(", ")));
             }
-            self.push(FactKind::PullRequest, Some(person), &pull.reference(), text)
-                .finish(pull.url.clone(), pull.updated_at);
+            self.push(
+                FactKind::PullRequest,
+                about(person, code),
+                &pull.reference(),
+                text,
+            )
+            .finish(pull.url.clone(), pull.updated_at);
         }
         for review in &code.value().reviews {
             let text = format!("reviewed {}: {}", review.title, review.verdict);
-            self.push(FactKind::Review, Some(person), &review.reference(), text)
-                .finish(review.url.clone(), review.reviewed_at);
+            self.push(
+                FactKind::Review,
+                about(person, code),
+                &review.reference(),
+                text,
+            )
+            .finish(review.url.clone(), review.reviewed_at);
         }
         Ok(self)
     }
@@ -268,7 +336,7 @@ impl CopilotFacts {
             .find_map(|evidence| evidence.url.clone());
         self.push(
             FactKind::Blocker,
-            Some(person),
+            about(person, blocker),
             &reference,
             fact.summary.clone(),
         )
@@ -304,10 +372,11 @@ impl CopilotFacts {
     fn push(
         &mut self,
         kind: FactKind,
-        person: Option<&str>,
+        person: Option<(&str, Option<PersonId>)>,
         reference: &str,
         text: String,
     ) -> PendingFact<'_> {
+        let (person, person_id) = person.unzip();
         let id = self.ids.issue(kind.id_prefix(), reference);
         PendingFact {
             facts: &mut self.facts,
@@ -315,6 +384,7 @@ impl CopilotFacts {
                 id,
                 kind,
                 person: person.map(str::to_owned),
+                person_id: person_id.flatten(),
                 reference: reference.to_owned(),
                 text,
                 url: None,
@@ -322,6 +392,16 @@ impl CopilotFacts {
             },
         }
     }
+}
+
+/// Returns a fact's person label with the person `approved` was approved for, when it
+/// was approved as one person's data.
+fn about<'a, T>(label: &'a str, approved: &Authorized<T>) -> Option<(&'a str, Option<PersonId>)> {
+    let person = match approved.scope() {
+        Scope::Individual(person) => Some(person.clone()),
+        Scope::TeamAggregate(_) => None,
+    };
+    Some((label, person))
 }
 
 /// A fact waiting for its link and time.

@@ -19,6 +19,7 @@
 
 mod facts;
 mod prompt;
+mod pseudonyms;
 mod relevance;
 
 use std::collections::BTreeSet;
@@ -30,6 +31,7 @@ use serde_json::{Value, json};
 pub use facts::{CopilotFacts, Fact, FactKind, Note};
 
 use self::prompt::Selection;
+use self::pseudonyms::PromptView;
 use crate::structured::{StructuredOptions, Violation, complete_checked};
 use crate::tasks::FactId;
 use crate::tasks::markdown::{escape, link};
@@ -108,7 +110,8 @@ pub struct Citation {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAnswer {
-    /// The answer as the model wrote it (Markdown).
+    /// The answer as the model wrote it (Markdown), with display names in place of
+    /// pseudonyms.
     pub answer: String,
     /// The cited facts, in the order the model cited them, without repeats.
     pub citations: Vec<Citation>,
@@ -131,9 +134,10 @@ pub struct CopilotAnswer {
 pub struct CopilotPrompt {
     /// The system prompt, with the reply instruction and schema appended.
     pub system: String,
-    /// The user message: the question and the chosen facts.
+    /// The user message: the question and the chosen facts, with pseudonyms in place
+    /// of names when the facts have a pseudonymizer.
     pub user: String,
-    /// The ids of the chosen facts, best first.
+    /// The ids of the chosen facts as sent, best first.
     pub fact_ids: Vec<FactId>,
     /// How many facts were left out to fit the token budget.
     pub omitted_facts: usize,
@@ -153,6 +157,7 @@ struct Reply {
 /// # Errors
 ///
 /// - [`Error::InvalidConfig`] when the question is empty or the budget cannot hold it.
+/// - [`Error::PseudonymCollision`] when two people share a pseudonym; nothing is sent.
 /// - [`Error::SchemaMismatch`] when the model's replies did not match the reply schema
 ///   or cited ids it was not given.
 /// - Any error of [`LanguageModel::complete`].
@@ -208,9 +213,10 @@ pub async fn answer_question<M: LanguageModel + ?Sized>(
     options: &CopilotOptions,
 ) -> Result<CopilotAnswer, Error> {
     let info = model.describe();
+    let view = PromptView::new(facts, question)?;
     let selection = prompt::select(
-        facts.facts(),
-        question,
+        &view.facts,
+        &view.question,
         budget(&info, options),
         &options.structured,
     )?;
@@ -235,8 +241,8 @@ pub async fn answer_question<M: LanguageModel + ?Sized>(
     )
     .await?;
 
-    let citations = citations(&reply.value.citations, &selection);
-    let answer = reply.value.answer.trim().to_owned();
+    let citations = citations(&reply.value.citations, &view, facts);
+    let answer = view.restore_markdown(reply.value.answer.trim());
     let markdown = render_markdown(&answer, &citations);
     Ok(CopilotAnswer {
         answer,
@@ -253,18 +259,21 @@ pub async fn answer_question<M: LanguageModel + ?Sized>(
 /// Builds the prompt [`answer_question`] would send to a model described by `info`,
 /// without sending anything.
 ///
+/// With a pseudonymizer in `facts`, the prompt contains the pseudonyms, as sent.
+///
 /// # Errors
 ///
-/// Returns the same question and budget errors as [`answer_question`].
+/// Returns the same question, pseudonym and budget errors as [`answer_question`].
 pub fn copilot_prompt(
     facts: &CopilotFacts,
     question: &str,
     options: &CopilotOptions,
     info: &ModelInfo,
 ) -> Result<CopilotPrompt, Error> {
+    let view = PromptView::new(facts, question)?;
     let selection = prompt::select(
-        facts.facts(),
-        question,
+        &view.facts,
+        &view.question,
         budget(info, options),
         &options.structured,
     )?;
@@ -311,13 +320,16 @@ fn unknown_citations(reply: &Reply, given: &BTreeSet<&FactId>) -> Vec<Violation>
         .collect()
 }
 
-/// Resolves cited ids to their facts, dropping repeats.
-fn citations(ids: &[FactId], selection: &Selection) -> Vec<Citation> {
+/// Resolves cited ids to the facts on offer, dropping repeats.
+///
+/// The model cites the ids it was sent. Each resolves to the fact it was written from,
+/// so a citation carries that fact's own id and its text with the display names.
+fn citations(ids: &[FactId], view: &PromptView, facts: &CopilotFacts) -> Vec<Citation> {
     let mut seen = BTreeSet::new();
     ids.iter()
         .filter(|id| seen.insert(*id))
-        .filter_map(|id| selection.chosen.iter().find(|(fact, _)| &fact.id == id))
-        .map(|(fact, _)| Citation {
+        .filter_map(|id| view.original(facts, id))
+        .map(|fact| Citation {
             id: fact.id.clone(),
             reference: fact.reference.clone(),
             text: fact.text.clone(),

@@ -151,6 +151,7 @@ mod tests {
             id: FactId::new("item", id),
             kind: FactKind::WorkItem,
             person: Some("Dana".into()),
+            person_id: None,
             reference: reference.into(),
             text: text.into(),
             url: None,

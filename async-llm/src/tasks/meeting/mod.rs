@@ -17,6 +17,10 @@
 //!    has. An owner that matches no participant keeps the name as said and no person.
 //! 5. The [`OfflineModel`](crate::OfflineModel) answers with a phrase-based extractor.
 //!
+//! With [`MeetingTranscript::with_pseudonymizer`], the prompt names every participant by
+//! a keyed pseudonym, the model's owners are resolved against those pseudonyms, and the
+//! notes get the display names back before they are returned.
+//!
 //! # The offline extractor's rules
 //!
 //! A sentence is a **decision** when it contains a phrase such as "we decided", "we
@@ -39,6 +43,7 @@
 
 mod phrases;
 mod prompt;
+mod pseudonyms;
 mod transcript;
 
 use std::collections::BTreeSet;
@@ -55,6 +60,7 @@ use self::phrases::Found;
 use crate::structured::{StructuredOptions, Violation, complete_checked};
 use crate::tasks::FactId;
 use crate::tasks::markdown::escape;
+use crate::tasks::pseudonyms::PromptNames;
 use crate::{
     CompletionRequest, Error, FactSheet, LanguageModel, Message, ModelInfo, StopReason, Usage,
 };
@@ -192,6 +198,8 @@ struct ReplyAction {
 /// # Errors
 ///
 /// - [`Error::InvalidConfig`] when the budget cannot hold the instructions.
+/// - [`Error::PseudonymCollision`] when two participants share a pseudonym; nothing is
+///   sent.
 /// - [`Error::SchemaMismatch`] when the replies did not match the schema, named cues
 ///   that were not given, or gave an impossible date.
 /// - Any error of [`LanguageModel::complete`].
@@ -232,11 +240,10 @@ struct ReplyAction {
 /// let cues = SpeakerCues { person: PersonId::new("dana"), name: "Dana".into(), cues: vec![cue] };
 /// // The guard approves Dana's cues as her chat data.
 /// let request =
-///     AccessRequest::individual("dana", "dana", DataCategory::Chat, Purpose::Retrospective);
+///     AccessRequest::individual("dana", "dana", DataCategory::Chat, Purpose::MeetingNotes);
 /// let approved = guard.authorize_now(&request, cues).expect("own data");
 /// let date = NaiveDate::from_ymd_opt(2026, 12, 3).expect("valid date");
-/// let transcript = MeetingTranscript::new("dana", Purpose::Retrospective, "Storage sync", date)
-///     .with_speaker(&approved)?;
+/// let transcript = MeetingTranscript::new("dana", "Storage sync", date).with_speaker(&approved)?;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().expect("runtime").block_on(async {
 /// let notes =
@@ -256,8 +263,9 @@ pub async fn extract_meeting_notes<M: LanguageModel + ?Sized>(
     options: &MeetingNotesOptions,
 ) -> Result<MeetingNotes, Error> {
     let info = model.describe();
-    let selection = prompt::select(transcript, budget(&info, options), &options.structured)?;
-    let sheet = OfflineNotes::new(transcript, &selection.cues);
+    let (view, names) = pseudonyms::prompt_view(transcript)?;
+    let selection = prompt::select(&view, budget(&info, options), &options.structured)?;
+    let sheet = OfflineNotes::new(&view, &selection.cues);
 
     let mut request = CompletionRequest::new(
         vec![Message::user(selection.user.clone())],
@@ -278,12 +286,17 @@ pub async fn extract_meeting_notes<M: LanguageModel + ?Sized>(
     )
     .await?;
 
+    let restore = Restore {
+        transcript,
+        view: &view,
+        names: names.as_ref(),
+    };
     let decisions: Vec<Decision> = reply
         .value
         .decisions
         .iter()
         .map(|decision| Decision {
-            statement: decision.statement.trim().to_owned(),
+            statement: restore.text(decision.statement.trim()),
             cue: decision.cue,
             fact_id: cue_id(decision.cue),
         })
@@ -292,7 +305,7 @@ pub async fn extract_meeting_notes<M: LanguageModel + ?Sized>(
         .value
         .action_items
         .iter()
-        .map(|action| action_item(transcript, action))
+        .map(|action| restore.action_item(action))
         .collect();
     let markdown = render_markdown(transcript, &decisions, &action_items);
     Ok(MeetingNotes {
@@ -310,15 +323,18 @@ pub async fn extract_meeting_notes<M: LanguageModel + ?Sized>(
 /// Builds the prompt [`extract_meeting_notes`] would send to a model described by
 /// `info`, without sending anything.
 ///
+/// With a pseudonymizer in `transcript`, the prompt contains the pseudonyms, as sent.
+///
 /// # Errors
 ///
-/// Returns the same budget error as [`extract_meeting_notes`].
+/// Returns the same pseudonym and budget errors as [`extract_meeting_notes`].
 pub fn meeting_notes_prompt(
     transcript: &MeetingTranscript,
     options: &MeetingNotesOptions,
     info: &ModelInfo,
 ) -> Result<MeetingNotesPrompt, Error> {
-    let selection = prompt::select(transcript, budget(info, options), &options.structured)?;
+    let (view, _) = pseudonyms::prompt_view(transcript)?;
+    let selection = prompt::select(&view, budget(info, options), &options.structured)?;
     let instruction = crate::structured::schema_instruction(&selection.schema, &options.structured);
     Ok(MeetingNotesPrompt {
         system: format!("{}\n\n{instruction}", prompt::SYSTEM_PROMPT),
@@ -383,24 +399,65 @@ fn unknown_cue(path: &str, cue: u32) -> Violation {
     )
 }
 
-fn action_item(transcript: &MeetingTranscript, action: &ReplyAction) -> ActionItem {
-    let speaker = transcript
-        .cues
-        .iter()
-        .find(|cue| cue.index == action.cue)
-        .map(|cue| cue.speaker);
-    ActionItem {
-        description: action.description.trim().to_owned(),
-        owner: action
-            .owner
-            .as_deref()
-            .map(|name| resolve_owner(transcript, name, speaker)),
-        due: action
-            .due_date
-            .as_deref()
-            .and_then(|due| NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()),
-        cue: action.cue,
-        fact_id: cue_id(action.cue),
+/// Maps the model's reply, written against the transcript as sent, back to the
+/// transcript with display names.
+struct Restore<'a> {
+    transcript: &'a MeetingTranscript,
+    /// The transcript as sent: the same participants in the same order, possibly named
+    /// by pseudonyms.
+    view: &'a MeetingTranscript,
+    names: Option<&'a PromptNames>,
+}
+
+impl Restore<'_> {
+    fn text(&self, text: &str) -> String {
+        match self.names {
+            Some(names) => names.restore(text),
+            None => text.to_owned(),
+        }
+    }
+
+    fn action_item(&self, action: &ReplyAction) -> ActionItem {
+        let speaker = self
+            .view
+            .cues
+            .iter()
+            .find(|cue| cue.index == action.cue)
+            .map(|cue| cue.speaker);
+        ActionItem {
+            description: self.text(action.description.trim()),
+            owner: action
+                .owner
+                .as_deref()
+                .map(|name| self.owner(resolve_owner(self.view, name, speaker))),
+            due: action
+                .due_date
+                .as_deref()
+                .and_then(|due| NaiveDate::parse_from_str(due, "%Y-%m-%d").ok()),
+            cue: action.cue,
+            fact_id: cue_id(action.cue),
+        }
+    }
+
+    /// Names a resolved owner by their display name, and restores any pseudonym in the
+    /// name of an owner who matched no participant.
+    fn owner(&self, owner: Owner) -> Owner {
+        let participant = owner.person.as_ref().and_then(|person| {
+            self.transcript
+                .participants
+                .iter()
+                .find(|participant| &participant.person == person)
+        });
+        match participant {
+            Some(participant) => Owner {
+                name: participant.name.clone(),
+                person: owner.person,
+            },
+            None => Owner {
+                name: self.text(&owner.name),
+                person: owner.person,
+            },
+        }
     }
 }
 

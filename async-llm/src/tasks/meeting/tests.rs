@@ -34,7 +34,7 @@ fn speaker(person: &str, name: &str, cues: Vec<TranscriptCue>) -> SpeakerCues {
 
 fn transcript() -> MeetingTranscript {
     let guard = guard();
-    let purpose = Purpose::Retrospective;
+    let purpose = Purpose::MeetingNotes;
     let dana = speaker(
         "dana",
         "Dana Whitfield",
@@ -53,7 +53,7 @@ fn transcript() -> MeetingTranscript {
             cue(6, "Sure. Action item for Dana: book the review."),
         ],
     );
-    MeetingTranscript::new("dana", purpose, "Storage sync", date())
+    MeetingTranscript::new("dana", "Storage sync", date())
         .with_speaker(&approve(&guard, "dana", DataCategory::Chat, purpose, dana))
         .and_then(|t| t.with_speaker(&approve(&guard, "lee", DataCategory::Chat, purpose, lee)))
         .expect("approved cues")
@@ -188,7 +188,7 @@ fn private_chat_speaker_cannot_join() {
         "dana",
         "sam",
         DataCategory::Chat,
-        Purpose::Retrospective,
+        Purpose::MeetingNotes,
     );
     let denied = guard.authorize_now(
         &request,
@@ -204,10 +204,10 @@ fn cues_filed_under_another_person_are_rejected() {
         &guard,
         "dana",
         DataCategory::Chat,
-        Purpose::Retrospective,
+        Purpose::MeetingNotes,
         speaker("lee", "Lee", vec![cue(2, "Hello.")]),
     );
-    let error = MeetingTranscript::new("dana", Purpose::Retrospective, "Sync", date())
+    let error = MeetingTranscript::new("dana", "Sync", date())
         .with_speaker(&lee_cues_as_dana)
         .expect_err("wrong subject");
     assert!(matches!(error, Error::AuthorizationMismatch(_)));
@@ -223,13 +223,13 @@ fn other_purpose_is_rejected() {
         Purpose::Standup,
         speaker("dana", "Dana", vec![cue(1, "Hello.")]),
     );
-    let error = MeetingTranscript::new("dana", Purpose::Retrospective, "Sync", date())
+    let error = MeetingTranscript::new("dana", "Sync", date())
         .with_speaker(&cues)
         .expect_err("standup approval");
     assert!(
         error
             .to_string()
-            .contains("standup purpose, not retrospective")
+            .contains("standup purpose, not meeting notes")
     );
 }
 

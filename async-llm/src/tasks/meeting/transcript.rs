@@ -1,9 +1,11 @@
 //! The approved parts of a meeting transcript, one speaker at a time.
 
+use std::sync::Arc;
+
 use async_core::identity::IdentityMap;
 use async_core::ids::{MeetingId, PersonId};
 use async_core::model::{Transcript, TranscriptCue};
-use async_policy::{Authorized, DataCategory, Purpose, Scope};
+use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 use chrono::NaiveDate;
 
 use crate::Error;
@@ -15,7 +17,8 @@ use crate::tasks::approval::Slot;
 pub struct SpeakerCues {
     /// The speaker.
     pub person: PersonId,
-    /// The label notes use for the speaker (a display name or a pseudonym).
+    /// The speaker's display name. With a pseudonymizer, the prompt carries the
+    /// speaker's pseudonym instead and the notes this name.
     pub name: String,
     /// The speaker's cues, in transcript order.
     pub cues: Vec<TranscriptCue>,
@@ -79,12 +82,12 @@ pub(crate) struct Participant {
 ///
 /// The fields are private and cues enter only through [`MeetingTranscript::with_speaker`],
 /// which takes each speaker's cues as an [`Authorized`] value approved for this viewer,
-/// the purpose given to [`MeetingTranscript::new`], the chat category and that speaker.
-/// A speaker whose chat the viewer may not see is simply absent.
+/// [`Purpose::MeetingNotes`], the chat category and that speaker. A speaker whose chat
+/// the viewer may not see is simply absent.
 #[derive(Debug, Clone)]
 pub struct MeetingTranscript {
     pub(crate) viewer: PersonId,
-    pub(crate) purpose: Purpose,
+    pub(crate) pseudonymizer: Option<Arc<Pseudonymizer>>,
     pub(crate) meeting: Option<MeetingId>,
     pub(crate) topic: String,
     pub(crate) date: NaiveDate,
@@ -94,22 +97,13 @@ pub struct MeetingTranscript {
 
 impl MeetingTranscript {
     /// Starts the transcript of the meeting `topic` held on `date`, read by `viewer` for
-    /// `purpose`.
+    /// meeting notes.
     ///
     /// The date anchors due dates said as weekdays ("by Friday").
-    ///
-    /// NOTE: `async_policy` has no purpose for meeting notes yet, so the caller names the
-    /// purpose the notes serve (a retrospective, a copilot answer) and every speaker's
-    /// approval must match it.
-    pub fn new(
-        viewer: impl Into<PersonId>,
-        purpose: Purpose,
-        topic: impl Into<String>,
-        date: NaiveDate,
-    ) -> Self {
+    pub fn new(viewer: impl Into<PersonId>, topic: impl Into<String>, date: NaiveDate) -> Self {
         Self {
             viewer: viewer.into(),
-            purpose,
+            pseudonymizer: None,
             meeting: None,
             topic: topic.into(),
             date,
@@ -125,17 +119,32 @@ impl MeetingTranscript {
         self
     }
 
+    /// Sends participants to the model as keyed pseudonyms from `pseudonymizer`.
+    ///
+    /// Each participant is listed, and each cue's speaker written, as their pseudonym.
+    /// Their full names, and first names no other participant has, are replaced as
+    /// whole words in the topic and the cues. The notes get the display names back
+    /// before they are returned.
+    ///
+    /// NOTE: a nickname, another spelling or the name of someone who is not a
+    /// participant still reaches the model.
+    #[must_use]
+    pub fn with_pseudonymizer(mut self, pseudonymizer: Arc<Pseudonymizer>) -> Self {
+        self.pseudonymizer = Some(pseudonymizer);
+        self
+    }
+
     /// Adds one speaker's approved cues.
     ///
     /// # Errors
     ///
     /// Returns [`Error::AuthorizationMismatch`] unless `cues` were approved for this
-    /// viewer and purpose, as chat data of the speaker they name.
+    /// viewer and [`Purpose::MeetingNotes`], as chat data of the speaker they name.
     pub fn with_speaker(mut self, cues: &Authorized<SpeakerCues>) -> Result<Self, Error> {
         let slot = Slot {
             name: "transcript",
             viewer: &self.viewer,
-            purpose: self.purpose,
+            purpose: Purpose::MeetingNotes,
             category: DataCategory::Chat,
         };
         slot.check(cues)?;

@@ -115,6 +115,9 @@ impl RetroFacts {
 
     /// Adds a blocker of the sprint.
     ///
+    /// NOTE: a retrospective names no person and takes no pseudonymizer, so a name inside
+    /// the blocker's summary reaches the model as written.
+    ///
     /// # Errors
     ///
     /// Returns [`Error::AuthorizationMismatch`] unless `blocker` was approved for this

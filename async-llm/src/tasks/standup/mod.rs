@@ -28,7 +28,7 @@ mod render;
 use std::sync::Arc;
 
 use async_core::ids::PersonId;
-use async_policy::{Authorized, DataCategory, Purpose, Scope};
+use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 
 pub use facts::{
     BlockerFact, BlockerSource, CodeFacts, Evidence, Progress, PullRequestFact, PullRequestStatus,
@@ -36,8 +36,8 @@ pub use facts::{
 };
 
 use self::digest::{Digest, PersonDigest};
-use self::pseudonyms::Pseudonyms;
 use crate::slack::markdown_to_mrkdwn;
+use crate::tasks::pseudonyms::PromptNames;
 use crate::{
     CompletionRequest, Error, LanguageModel, Message, ModelInfo, ProviderContext, StopReason, Usage,
 };
@@ -47,8 +47,8 @@ use crate::{
 pub struct PersonFacts {
     /// The person the facts are about.
     pub person: PersonId,
-    /// The label the standup uses for the person: a display name, or a stable pseudonym
-    /// when names must not leave the process.
+    /// The person's display name. With a pseudonymizer, the prompt carries the person's
+    /// pseudonym instead and the written standup this name.
     pub name: String,
     /// Work items, approved for the work category.
     pub work: Option<Authorized<WorkFacts>>,
@@ -99,6 +99,14 @@ pub struct StandupFacts {
     pub viewer: PersonId,
     /// The people in the order the standup lists them.
     pub people: Vec<PersonFacts>,
+    /// The tenant's pseudonymizer. When set, each person appears in the prompt only as
+    /// their keyed pseudonym, and their full name, and a first name no other person in
+    /// the standup has, are replaced as whole words in titles and blocker summaries. The
+    /// written standup gets the display names back before it is returned.
+    ///
+    /// NOTE: a nickname, another spelling or the name of someone outside the standup
+    /// inside a fact's text still reaches the model.
+    pub pseudonymizer: Option<Arc<Pseudonymizer>>,
 }
 
 impl StandupFacts {
@@ -107,7 +115,16 @@ impl StandupFacts {
         Self {
             viewer: viewer.into(),
             people: Vec::new(),
+            pseudonymizer: None,
         }
+    }
+
+    /// Sends people to the model as keyed pseudonyms from `pseudonymizer`; see
+    /// [`StandupFacts::pseudonymizer`].
+    #[must_use]
+    pub fn with_pseudonymizer(mut self, pseudonymizer: Arc<Pseudonymizer>) -> Self {
+        self.pseudonymizer = Some(pseudonymizer);
+        self
     }
 
     /// Adds a person.
@@ -128,25 +145,15 @@ pub struct StandupOptions {
     pub max_output_tokens: u32,
     /// The sampling temperature; low values keep the wording close to the facts.
     pub temperature: Option<f32>,
-    /// Whether people appear in the prompt as `Person 1`, `Person 2`, ... instead of their
-    /// names; the names are put back into the written standup.
-    ///
-    /// Full names, and first names no other person shares, are also replaced as whole
-    /// words in titles and blocker summaries.
-    ///
-    /// NOTE: a nickname, another spelling or the name of someone outside the standup
-    /// inside a fact's text still reaches the model.
-    pub pseudonymize: bool,
 }
 
 impl Default for StandupOptions {
-    /// 4,000 prompt tokens, 1,024 output tokens, temperature 0.2, names not replaced.
+    /// 4,000 prompt tokens, 1,024 output tokens, temperature 0.2.
     fn default() -> Self {
         Self {
             max_prompt_tokens: 4_000,
             max_output_tokens: 1_024,
             temperature: Some(0.2),
-            pseudonymize: false,
         }
     }
 }
@@ -156,13 +163,6 @@ impl StandupOptions {
     #[must_use]
     pub fn with_max_prompt_tokens(mut self, tokens: usize) -> Self {
         self.max_prompt_tokens = tokens;
-        self
-    }
-
-    /// Sets whether names are replaced by pseudonyms in the prompt.
-    #[must_use]
-    pub fn with_pseudonyms(mut self, pseudonymize: bool) -> Self {
-        self.pseudonymize = pseudonymize;
         self
     }
 
@@ -204,6 +204,7 @@ pub struct Standup {
 ///   purpose, person or category.
 /// - [`Error::InvalidConfig`] when the token budget cannot hold even the prompt's fixed
 ///   text.
+/// - [`Error::PseudonymCollision`] when two people share a pseudonym; nothing is sent.
 /// - [`Error::EmptyOutput`] when the model wrote nothing.
 /// - Any error of [`LanguageModel::complete`].
 ///
@@ -231,7 +232,7 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
     let Prepared {
         digest,
         user_prompt,
-        pseudonyms,
+        names,
     } = prepare(facts, options, &info)?;
     let references = prompt::references(&digest);
     let omitted_facts = digest.omitted;
@@ -244,8 +245,8 @@ pub async fn write_standup<M: LanguageModel + ?Sized>(
 
     let response = model.complete(&request).await?;
     let written = response.text();
-    let markdown = match &pseudonyms {
-        Some(pseudonyms) => pseudonyms.restore(written.trim()),
+    let markdown = match &names {
+        Some(names) => names.restore_markdown(written.trim()),
         None => written.trim().to_owned(),
     };
     if markdown.is_empty() {
@@ -289,9 +290,11 @@ pub struct StandupPrompt {
 /// Builds the prompt [`write_standup`] would send to a model described by `info`, without
 /// sending anything.
 ///
+/// With a pseudonymizer in `facts`, the prompt contains the pseudonyms, as sent.
+///
 /// # Errors
 ///
-/// Returns the same approval and budget errors as [`write_standup`].
+/// Returns the same approval, pseudonym and budget errors as [`write_standup`].
 ///
 /// # Examples
 ///
@@ -322,7 +325,7 @@ pub fn standup_prompt(
 struct Prepared {
     digest: Digest,
     user_prompt: String,
-    pseudonyms: Option<Pseudonyms>,
+    names: Option<PromptNames>,
 }
 
 fn prepare(
@@ -331,13 +334,20 @@ fn prepare(
     info: &ModelInfo,
 ) -> Result<Prepared, Error> {
     let mut digest = digest_of(facts)?;
-    let pseudonyms = options.pseudonymize.then(|| Pseudonyms::apply(&mut digest));
+    let names = match &facts.pseudonymizer {
+        Some(pseudonymizer) => Some(pseudonyms::apply(
+            pseudonymizer,
+            &facts.people,
+            &mut digest,
+        )?),
+        None => None,
+    };
     let budget = prompt_budget(info, options);
     let (digest, user_prompt) = prompt::fit_to_budget(digest, budget)?;
     Ok(Prepared {
         digest,
         user_prompt,
-        pseudonyms,
+        names,
     })
 }
 
