@@ -163,3 +163,15 @@ fn truncate_body_keeps_char_boundary() {
     assert!(kept.ends_with('…'));
     assert_eq!(truncate_body(b"short"), "short");
 }
+
+#[test]
+fn pseudonym_collision_is_final() {
+    let error = Error::from(async_policy::PseudonymCollision);
+
+    assert!(!error.is_retryable());
+    assert_eq!(error.status(), None);
+    assert!(
+        error.to_string().contains("rotate the pseudonym key"),
+        "{error}"
+    );
+}
