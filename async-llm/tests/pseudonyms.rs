@@ -252,11 +252,17 @@ async fn standup_answer_gets_names_back() {
     let model = Scripted::new(reply);
     let facts = standup_facts(&guard).with_pseudonymizer(pseudonymizer());
 
+    let info = ModelInfo::new("scripted", "scripted");
+    let preview = standup_prompt(&facts, &StandupOptions::default(), &info).expect("prompt");
     let standup = write_standup(&model, &facts, &StandupOptions::default())
         .await
         .expect("standup");
 
     assert_hidden(&model.sent());
+    assert!(
+        model.sent().contains(&preview.user),
+        "the preview is what was sent"
+    );
     assert!(standup.markdown.starts_with("## Dana Whitfield\n"));
     assert!(standup.markdown.contains("- PAY-12 with Lee Okafor"));
     assert!(standup.markdown.contains("waits on Dana Whitfield"));
@@ -320,6 +326,10 @@ async fn copilot_prompt_and_answer_use_pseudonyms() {
     assert_hidden(&format!("{}\n{}", prompt.system, prompt.user));
     assert_hidden(blocker_id.as_str());
     assert_hidden(&model.sent());
+    assert!(
+        model.sent().contains(&prompt.user),
+        "the preview is what was sent"
+    );
     assert!(prompt.user.contains(&format!("What is {lee} blocked on?")));
     assert_eq!(
         answer.answer,
@@ -401,6 +411,10 @@ async fn meeting_notes_use_pseudonyms_and_resolve_owners() {
 
     assert_hidden(&prompt.user);
     assert_hidden(&model.sent());
+    assert!(
+        model.sent().contains(&prompt.user),
+        "the preview is what was sent"
+    );
     assert!(
         prompt
             .user
