@@ -206,8 +206,8 @@ impl CopilotFacts {
     /// the display names back before they are returned.
     ///
     /// NOTE: a fact approved as a team aggregate has no person to take a pseudonym
-    /// from, so a person label given with it is only replaced when it is another
-    /// person's name.
+    /// from. A person label given with it is replaced only when it is the name of a
+    /// person of another fact or of one added with [`CopilotFacts::with_name`].
     #[must_use]
     pub fn with_pseudonymizer(mut self, pseudonymizer: Arc<Pseudonymizer>) -> Self {
         self.pseudonymizer = Some(pseudonymizer);
