@@ -21,9 +21,40 @@ pub const DEFAULT_MIN_GROUP_SIZE: usize = 3;
 /// everyone's visibility settings.
 ///
 /// Implementations: [`RulesEngine`] (native) and, with the `cedar` feature,
-/// `CedarEngine`. Both must decide every request the same way; a differential property
-/// test holds them to it.
-pub trait PolicyEngine: Send + Sync {
+/// `CedarEngine`, plus forwarding impls for `&T`, `Arc<T>` and `Box<T>`. Both engines
+/// must decide every request the same way; a differential property test holds them to it.
+///
+/// The trait is sealed: code outside this crate cannot implement it. A [`Guard`] is only
+/// as strict as its engine, and a custom engine could allow what the three rules deny,
+/// which would make every [`Authorized`] value meaningless. An organisation that needs
+/// stricter rules adds Cedar `forbid` policies to `CedarEngine` (feature `cedar`), which
+/// can narrow access but never widen it.
+///
+/// ```compile_fail
+/// use async_core::ids::PersonId;
+/// use async_policy::{AccessRequest, DataCategory, Decision, Error, PolicyEngine, Visibility};
+///
+/// /// An engine that would allow everything: it does not compile.
+/// struct AllowAll;
+///
+/// impl PolicyEngine for AllowAll {
+///     fn decide(&self, _: &AccessRequest) -> Decision {
+///         unimplemented!()
+///     }
+///
+///     fn visibility(&self, _: &PersonId, _: DataCategory) -> Option<Visibility> {
+///         None
+///     }
+///
+///     fn set_visibility(&self, _: &PersonId, _: DataCategory, _: Visibility) -> Result<(), Error> {
+///         Ok(())
+///     }
+/// }
+/// ```
+///
+/// [`Guard`]: crate::Guard
+/// [`Authorized`]: crate::Authorized
+pub trait PolicyEngine: sealed::Sealed + Send + Sync {
     /// Decides a request. There is no error case: anything the engine cannot decide is denied.
     fn decide(&self, request: &AccessRequest) -> Decision;
 
@@ -47,8 +78,16 @@ pub trait PolicyEngine: Send + Sync {
     ) -> Result<(), Error>;
 }
 
+/// The private supertrait that keeps [`PolicyEngine`] closed to other crates.
+pub(crate) mod sealed {
+    /// Implemented only by this crate's engines and the wrappers that forward to them.
+    pub trait Sealed {}
+}
+
 macro_rules! forward_engine {
     ($($wrapper:ty),*) => {$(
+        impl<T: PolicyEngine + ?Sized> sealed::Sealed for $wrapper {}
+
         impl<T: PolicyEngine + ?Sized> PolicyEngine for $wrapper {
             fn decide(&self, request: &AccessRequest) -> Decision {
                 (**self).decide(request)
@@ -218,6 +257,8 @@ impl RulesEngine {
         self.organization.team_at(index).name.clone()
     }
 }
+
+impl sealed::Sealed for RulesEngine {}
 
 impl PolicyEngine for RulesEngine {
     fn decide(&self, request: &AccessRequest) -> Decision {

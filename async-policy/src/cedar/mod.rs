@@ -367,6 +367,8 @@ impl CedarEngine {
     }
 }
 
+impl crate::engine::sealed::Sealed for CedarEngine {}
+
 impl PolicyEngine for CedarEngine {
     fn decide(&self, request: &AccessRequest) -> Decision {
         match self.evaluate(request) {
