@@ -144,7 +144,8 @@
 //! # Tasks
 //!
 //! Every task takes its facts only as `async_policy::Authorized` values, checks that each
-//! was approved for the task's viewer, purpose and data category, fits a prompt to a
+//! was approved for the task's viewer, purpose and data category and that the value's own
+//! person or team is the scope it was approved for, fits a prompt to a
 //! token budget (estimated at four characters per token), and works with the
 //! [`OfflineModel`], which renders a plain result from the same facts:
 //!
@@ -177,7 +178,7 @@
 //! - **What leaves the process.** Only a network model's request does: the system prompt
 //!   and the user message built from the task's facts. Tasks accept facts only as
 //!   `async_policy::Authorized` values, check that each was approved for the standup's
-//!   viewer, purpose, person and category, and send nothing else; the attached
+//!   viewer, purpose, person and category, and send nothing else. The attached
 //!   [`FactSheet`] is never serialized. Metadata is not sent except Anthropic's
 //!   `user_id`, which must be an opaque id.
 //! - **Names.** People appear in the prompt under the name the caller gives them. With
@@ -189,6 +190,11 @@
 //!   the prompt shares, are replaced as whole words in fact text too. Nicknames and
 //!   names of people outside the prompt are not. A pseudonym collision is
 //!   [`Error::PseudonymCollision`] and nothing is sent.
+//! - **Whose facts.** The policy guard approves a fact only for the person or team the
+//!   fact names, so a viewer cannot approve their own data and wrap another person's
+//!   facts in it. Each task checks that binding again. A caller who builds a fact by
+//!   hand and attributes another person's content to the wrong person is outside what a
+//!   library can check.
 //! - **Where it goes.** Every request goes through `async_core::http::HttpClient`, which
 //!   enforces the egress allowlist before connecting: by default `api.anthropic.com`,
 //!   `api.openai.com` and `generativelanguage.googleapis.com`, HTTPS only. An

@@ -98,7 +98,7 @@ pub(crate) fn guard() -> TestGuard {
 }
 
 /// Approves `value` as `subject`'s individual data for Dana.
-pub(crate) fn approve<T>(
+pub(crate) fn approve<T: async_policy::Attributed>(
     guard: &TestGuard,
     subject: &str,
     category: async_policy::DataCategory,
@@ -112,7 +112,7 @@ pub(crate) fn approve<T>(
 }
 
 /// Approves `value` as an aggregate of team `payments` for Dana.
-pub(crate) fn approve_team<T>(
+pub(crate) fn approve_team<T: async_policy::Attributed>(
     guard: &TestGuard,
     category: async_policy::DataCategory,
     purpose: async_policy::Purpose,

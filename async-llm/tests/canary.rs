@@ -100,7 +100,7 @@ fn guard() -> TestGuard {
 }
 
 /// Asks the guard as a service would, keeping only what it allows.
-fn ask<T>(
+fn ask<T: async_policy::Attributed>(
     guard: &TestGuard,
     subject: &str,
     category: DataCategory,
@@ -111,8 +111,9 @@ fn ask<T>(
     guard.authorize_now(&request, value).ok()
 }
 
-fn work(key: &str, title: &str) -> WorkFacts {
+fn work(person: &str, key: &str, title: &str) -> WorkFacts {
     WorkFacts {
+        person: PersonId::new(person),
         items: vec![WorkItemFact {
             key: WorkItemKey::new(key),
             title: title.into(),
@@ -124,8 +125,9 @@ fn work(key: &str, title: &str) -> WorkFacts {
     }
 }
 
-fn code(title: &str) -> CodeFacts {
+fn code(person: &str, title: &str) -> CodeFacts {
     CodeFacts {
+        person: PersonId::new(person),
         pull_requests: vec![PullRequestFact {
             repository: async_core::ids::RepositoryId::new("acme/payments"),
             number: 7,
@@ -139,8 +141,9 @@ fn code(title: &str) -> CodeFacts {
     }
 }
 
-fn chat_blocker(text: &str) -> BlockerFact {
+fn chat_blocker(person: &str, text: &str) -> BlockerFact {
     BlockerFact {
+        person: PersonId::new(person),
         summary: text.into(),
         source: BlockerSource::Chat,
         since: None,
@@ -161,7 +164,7 @@ async fn standup_prompt_has_no_canary() {
         "lee",
         DataCategory::Work,
         purpose,
-        work("PAY-13", "Audit trail"),
+        work("lee", "PAY-13", "Audit trail"),
     ) {
         lee = lee.with_work(approved);
     }
@@ -170,7 +173,7 @@ async fn standup_prompt_has_no_canary() {
         "lee",
         DataCategory::Code,
         purpose,
-        code("CANARY-CODE-9c1"),
+        code("lee", "CANARY-CODE-9c1"),
     ) {
         lee = lee.with_code(approved);
     }
@@ -180,7 +183,7 @@ async fn standup_prompt_has_no_canary() {
         "sam",
         DataCategory::Chat,
         purpose,
-        chat_blocker("CANARY-CHAT-7f3"),
+        chat_blocker("sam", "CANARY-CHAT-7f3"),
     ) {
         sam = sam.with_blocker(approved);
     }
@@ -190,7 +193,7 @@ async fn standup_prompt_has_no_canary() {
         "riley",
         DataCategory::Work,
         purpose,
-        work("LED-1", "CANARY-OUTSIDER-42"),
+        work("riley", "LED-1", "CANARY-OUTSIDER-42"),
     ) {
         riley = riley.with_work(approved);
     }
@@ -215,7 +218,7 @@ async fn copilot_prompt_has_no_canary() {
         "lee",
         DataCategory::Work,
         purpose,
-        work("PAY-13", "Audit trail"),
+        work("lee", "PAY-13", "Audit trail"),
     ) {
         facts = facts
             .with_work("Lee", &approved)
@@ -226,7 +229,7 @@ async fn copilot_prompt_has_no_canary() {
         "lee",
         DataCategory::Code,
         purpose,
-        code("CANARY-CODE-9c1"),
+        code("lee", "CANARY-CODE-9c1"),
     ) {
         facts = facts
             .with_code("Lee", &approved)
@@ -237,7 +240,7 @@ async fn copilot_prompt_has_no_canary() {
         "sam",
         DataCategory::Chat,
         purpose,
-        chat_blocker("CANARY-CHAT-7f3"),
+        chat_blocker("sam", "CANARY-CHAT-7f3"),
     ) {
         facts = facts
             .with_blocker("Sam", &approved)
@@ -248,7 +251,7 @@ async fn copilot_prompt_has_no_canary() {
         "riley",
         DataCategory::Work,
         purpose,
-        work("LED-1", "CANARY-OUTSIDER-42"),
+        work("riley", "LED-1", "CANARY-OUTSIDER-42"),
     ) {
         facts = facts
             .with_work("Riley", &approved)
@@ -281,6 +284,7 @@ async fn retrospective_prompt_has_no_canary() {
         closed_at: None,
     };
     let items = SprintWork {
+        team: TeamId::new("payments"),
         items: vec![SprintItem {
             key: WorkItemKey::new("PAY-13"),
             title: "Audit trail".into(),
@@ -303,12 +307,13 @@ async fn retrospective_prompt_has_no_canary() {
         "sam",
         DataCategory::Chat,
         purpose,
-        chat_blocker("CANARY-CHAT-7f3"),
+        chat_blocker("sam", "CANARY-CHAT-7f3"),
     ) {
         facts = facts.with_blocker(&approved).expect("matching approval");
     }
     let other_team = AccessRequest::team_aggregate("dana", "ledger", DataCategory::Work, purpose);
     let outsider = SprintWork {
+        team: TeamId::new("ledger"),
         items: vec![SprintItem {
             key: WorkItemKey::new("LED-1"),
             title: "CANARY-OUTSIDER-42".into(),

@@ -51,6 +51,7 @@ fn canary(person: &str, category: DataCategory) -> String {
 
 fn work(person: &str) -> WorkFacts {
     WorkFacts {
+        person: PersonId::new(person),
         items: vec![WorkItemFact {
             key: WorkItemKey::new(format!("PAY-{}", person.len())),
             title: canary(person, DataCategory::Work),
@@ -64,6 +65,7 @@ fn work(person: &str) -> WorkFacts {
 
 fn code(person: &str) -> CodeFacts {
     CodeFacts {
+        person: PersonId::new(person),
         pull_requests: vec![PullRequestFact {
             repository: async_core::ids::RepositoryId::new("acme/payments"),
             number: 7,
@@ -79,6 +81,7 @@ fn code(person: &str) -> CodeFacts {
 
 fn chat_blocker(person: &str) -> BlockerFact {
     BlockerFact {
+        person: PersonId::new(person),
         summary: canary(person, DataCategory::Chat),
         source: BlockerSource::Chat,
         since: None,

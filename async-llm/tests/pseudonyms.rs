@@ -20,8 +20,8 @@ use async_llm::{
     CompletionRequest, CompletionResponse, ContentPart, Error, LanguageModel, ModelInfo, StopReason,
 };
 use async_policy::{
-    AccessRequest, Authorized, DataCategory, Guard, MemoryAuditLog, Organization, Pseudonymizer,
-    Purpose, RulesEngine, VisibilitySettings,
+    AccessRequest, Attributed, Authorized, DataCategory, Guard, MemoryAuditLog, Organization,
+    Pseudonymizer, Purpose, RulesEngine, VisibilitySettings,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -109,7 +109,7 @@ fn guard() -> TestGuard {
     )
 }
 
-fn approve<T>(
+fn approve<T: Attributed>(
     guard: &TestGuard,
     subject: &str,
     category: DataCategory,
@@ -131,8 +131,9 @@ fn assert_hidden(prompt: &str) {
     }
 }
 
-fn work(key: &str, title: &str) -> WorkFacts {
+fn work(person: &str, key: &str, title: &str) -> WorkFacts {
     WorkFacts {
+        person: PersonId::new(person),
         items: vec![WorkItemFact {
             key: WorkItemKey::new(key),
             title: title.into(),
@@ -144,8 +145,9 @@ fn work(key: &str, title: &str) -> WorkFacts {
     }
 }
 
-fn code() -> CodeFacts {
+fn code(person: &str) -> CodeFacts {
     CodeFacts {
+        person: PersonId::new(person),
         pull_requests: vec![PullRequestFact {
             repository: RepositoryId::new("acme/payments"),
             number: 42,
@@ -166,8 +168,9 @@ fn code() -> CodeFacts {
     }
 }
 
-fn blocker(summary: &str) -> BlockerFact {
+fn blocker(person: &str, summary: &str) -> BlockerFact {
     BlockerFact {
+        person: PersonId::new(person),
         summary: summary.into(),
         source: BlockerSource::WorkItem,
         since: None,
@@ -183,15 +186,21 @@ fn standup_facts(guard: &TestGuard) -> StandupFacts {
             DANA,
             DataCategory::Work,
             purpose,
-            work("PAY-12", "Pair with Lee on refund rounding"),
+            work(DANA, "PAY-12", "Pair with Lee on refund rounding"),
         ))
-        .with_code(approve(guard, DANA, DataCategory::Code, purpose, code()));
+        .with_code(approve(
+            guard,
+            DANA,
+            DataCategory::Code,
+            purpose,
+            code(DANA),
+        ));
     let lee = PersonFacts::new(LEE, "Lee Okafor").with_blocker(approve(
         guard,
         LEE,
         DataCategory::Work,
         purpose,
-        blocker("Waiting on Dana's security review"),
+        blocker(LEE, "Waiting on Dana's security review"),
     ));
     StandupFacts::new(DANA).with_person(dana).with_person(lee)
 }
@@ -282,14 +291,14 @@ fn copilot_facts(guard: &TestGuard) -> CopilotFacts {
         LEE,
         DataCategory::Work,
         purpose,
-        work("PAY-13", "Pair with Dana on the audit trail"),
+        work(LEE, "PAY-13", "Pair with Dana on the audit trail"),
     );
     let lee_blocker = approve(
         guard,
         LEE,
         DataCategory::Work,
         purpose,
-        blocker("Waiting on Dana Whitfield to approve the schema"),
+        blocker(LEE, "Waiting on Dana Whitfield to approve the schema"),
     );
     CopilotFacts::new(DANA)
         .with_name(DANA, "Dana Whitfield")

@@ -14,8 +14,8 @@ use async_llm::tasks::standup::{
 };
 use async_llm::{Error, OfflineModel, StopReason};
 use async_policy::{
-    AccessRequest, AuditLog, Authorized, DataCategory, Guard, MemoryAuditLog, Organization,
-    Pseudonymizer, Purpose, RulesEngine, Visibility, VisibilitySettings,
+    AccessRequest, Attributed, AuditLog, Authorized, DataCategory, Guard, MemoryAuditLog,
+    Organization, Pseudonymizer, Purpose, RulesEngine, Visibility, VisibilitySettings,
 };
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -40,7 +40,12 @@ fn guard() -> TestGuard {
     )
 }
 
-fn approve<T>(guard: &TestGuard, subject: &str, category: DataCategory, value: T) -> Authorized<T> {
+fn approve<T: Attributed>(
+    guard: &TestGuard,
+    subject: &str,
+    category: DataCategory,
+    value: T,
+) -> Authorized<T> {
     let request = AccessRequest::individual("dana", subject, category, Purpose::Standup);
     guard
         .authorize_now(&request, value)
@@ -53,8 +58,9 @@ fn day(day: u32) -> DateTime<Utc> {
         .expect("valid date")
 }
 
-fn work() -> WorkFacts {
+fn work(person: &str) -> WorkFacts {
     WorkFacts {
+        person: PersonId::new(person),
         items: vec![
             WorkItemFact {
                 key: WorkItemKey::new("PAY-12"),
@@ -76,8 +82,9 @@ fn work() -> WorkFacts {
     }
 }
 
-fn code() -> CodeFacts {
+fn code(person: &str) -> CodeFacts {
     CodeFacts {
+        person: PersonId::new(person),
         pull_requests: vec![PullRequestFact {
             repository: RepositoryId::new("acme/payments"),
             number: 42,
@@ -98,8 +105,9 @@ fn code() -> CodeFacts {
     }
 }
 
-fn blocker(source: BlockerSource) -> BlockerFact {
+fn blocker(person: &str, source: BlockerSource) -> BlockerFact {
     BlockerFact {
+        person: PersonId::new(person),
         summary: "Waiting on the security review of the refund API".into(),
         source,
         since: Some(day(1)),
@@ -118,13 +126,13 @@ fn blocker(source: BlockerSource) -> BlockerFact {
 
 fn team_facts(guard: &TestGuard) -> StandupFacts {
     let dana = PersonFacts::new("dana", "Dana")
-        .with_work(approve(guard, "dana", DataCategory::Work, work()))
-        .with_code(approve(guard, "dana", DataCategory::Code, code()));
+        .with_work(approve(guard, "dana", DataCategory::Work, work("dana")))
+        .with_code(approve(guard, "dana", DataCategory::Code, code("dana")));
     let lee = PersonFacts::new("lee", "Lee").with_blocker(approve(
         guard,
         "lee",
         DataCategory::Work,
-        blocker(BlockerSource::WorkItem),
+        blocker("lee", BlockerSource::WorkItem),
     ));
     StandupFacts::new("dana").with_person(dana).with_person(lee)
 }
@@ -185,7 +193,7 @@ async fn chat_blocker_needs_chat_approval() {
         &guard,
         "lee",
         DataCategory::Work,
-        blocker(BlockerSource::Chat),
+        blocker("lee", BlockerSource::Chat),
     );
     let facts = StandupFacts::new("dana")
         .with_person(PersonFacts::new("lee", "Lee").with_blocker(approved_as_work));
@@ -208,7 +216,7 @@ async fn chat_blocker_with_chat_approval() {
         &guard,
         "lee",
         DataCategory::Chat,
-        blocker(BlockerSource::Chat),
+        blocker("lee", BlockerSource::Chat),
     );
     let facts = StandupFacts::new("dana")
         .with_person(PersonFacts::new("lee", "Lee").with_blocker(approved));
@@ -225,7 +233,7 @@ fn private_chat_cannot_be_approved() {
     let guard = guard();
     let request = AccessRequest::individual("dana", "sam", DataCategory::Chat, Purpose::Standup);
 
-    let denied = guard.authorize_now(&request, blocker(BlockerSource::Chat));
+    let denied = guard.authorize_now(&request, blocker("sam", BlockerSource::Chat));
 
     assert!(denied.is_err(), "Sam keeps chat to themselves");
 }
@@ -233,7 +241,7 @@ fn private_chat_cannot_be_approved() {
 #[tokio::test]
 async fn facts_filed_under_wrong_person() {
     let guard = guard();
-    let lees_work = approve(&guard, "lee", DataCategory::Work, work());
+    let lees_work = approve(&guard, "lee", DataCategory::Work, work("lee"));
     let facts = StandupFacts::new("dana")
         .with_person(PersonFacts::new("dana", "Dana").with_work(lees_work));
 
@@ -247,11 +255,45 @@ async fn facts_filed_under_wrong_person() {
     );
 }
 
+#[test]
+fn self_approval_cannot_wrap_others_work() {
+    let guard = guard();
+    let own = AccessRequest::individual("dana", "dana", DataCategory::Work, Purpose::Standup);
+
+    let error = guard
+        .authorize_now(&own, work("lee"))
+        .expect_err("Lee's work is not Dana's own data");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+    assert!(
+        error.to_string().contains("belongs to person lee"),
+        "{error}"
+    );
+    assert!(guard.log().is_empty());
+}
+
+#[test]
+fn self_approval_cannot_wrap_others_code_or_blockers() {
+    let guard = guard();
+    let own = |category| AccessRequest::individual("dana", "dana", category, Purpose::Standup);
+
+    let code = guard.authorize_now(&own(DataCategory::Code), code("lee"));
+    let blocker = guard.authorize_now(
+        &own(DataCategory::Chat),
+        blocker("sam", BlockerSource::Chat),
+    );
+
+    assert!(code.is_err_and(|error| error.is_attribution_mismatch()));
+    assert!(blocker.is_err_and(|error| error.is_attribution_mismatch()));
+}
+
 #[tokio::test]
 async fn facts_for_another_viewer() {
     let guard = guard();
     let request = AccessRequest::individual("lee", "lee", DataCategory::Work, Purpose::Standup);
-    let lees_view = guard.authorize_now(&request, work()).expect("own data");
+    let lees_view = guard
+        .authorize_now(&request, work("lee"))
+        .expect("own data");
     let facts =
         StandupFacts::new("dana").with_person(PersonFacts::new("lee", "Lee").with_work(lees_view));
 
@@ -270,7 +312,9 @@ async fn facts_for_another_purpose() {
     let guard = guard();
     let request =
         AccessRequest::individual("dana", "dana", DataCategory::Work, Purpose::Retrospective);
-    let for_retro = guard.authorize_now(&request, work()).expect("own data");
+    let for_retro = guard
+        .authorize_now(&request, work("dana"))
+        .expect("own data");
     let facts = StandupFacts::new("dana")
         .with_person(PersonFacts::new("dana", "Dana").with_work(for_retro));
 
@@ -469,10 +513,10 @@ async fn pseudonyms_keep_names_out_of_request() {
 #[tokio::test]
 async fn hostile_titles_stay_plain_text() {
     let guard = guard();
-    let mut work = work();
+    let mut work = work("dana");
     work.items[0].title = "[Reset your password](https://phish.invalid/login) <!channel>".into();
     work.items[1].title = "<https://phish.invalid|Open me> *bold* `code` <@U0ADMIN>".into();
-    let mut blocked = blocker(BlockerSource::WorkItem);
+    let mut blocked = blocker("dana", BlockerSource::WorkItem);
     blocked.summary = "Ping <!here> and see [docs](javascript:alert(1))".into();
     let dana = PersonFacts::new("dana", "Dana <!everyone>")
         .with_work(approve(&guard, "dana", DataCategory::Work, work))

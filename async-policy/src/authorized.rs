@@ -17,6 +17,11 @@ use crate::{DataCategory, Purpose, RuleId};
 /// and, for another person's individual data, an audit record. Code that needs
 /// policy-approved data (prompt builders, exports) takes `Authorized<T>`, so unapproved data
 /// cannot reach it by mistake.
+///
+/// The value's own [`attribution`](crate::Attributed::attribution) equals
+/// [`scope`](Self::scope): the guard rejects a value that names another subject than the
+/// request. A caller who builds a value by hand and attributes another person's content
+/// to the wrong person is outside what this crate can check.
 #[derive(Debug, Clone)]
 pub struct Authorized<T> {
     value: T,

@@ -5,6 +5,7 @@ use std::fmt;
 use async_core::ids::PersonId;
 
 use crate::Decision;
+use crate::request::Scope;
 
 /// Everything the policy layer can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -15,6 +16,17 @@ pub enum Error {
     Denied {
         /// The denying decision, with its rule and reason.
         decision: Decision,
+    },
+    /// The value handed to the guard belongs to another scope than the request names, so
+    /// nothing was decided, audited or released.
+    #[error(
+        "the value belongs to {value} but access was requested for {requested}; request access for the value's own subject"
+    )]
+    AttributionMismatch {
+        /// The scope the request named.
+        requested: Scope,
+        /// The scope the value names as its own.
+        value: Scope,
     },
     /// The access was allowed but could not be written to the audit log, so the data was
     /// not released.
@@ -95,6 +107,12 @@ impl Error {
     /// Returns whether the error is a policy denial.
     pub fn is_denied(&self) -> bool {
         matches!(self, Error::Denied { .. })
+    }
+
+    /// Returns whether the value given to the guard belongs to another scope than the
+    /// request.
+    pub fn is_attribution_mismatch(&self) -> bool {
+        matches!(self, Error::AttributionMismatch { .. })
     }
 
     /// Returns whether the error reports a tampered audit log.

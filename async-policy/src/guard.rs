@@ -11,7 +11,7 @@ use crate::audit::{
 };
 use crate::request::{AccessRequest, Scope};
 use crate::settings_store::SettingsHistory;
-use crate::{Authorized, DataCategory, Decision, Error, PolicyEngine, Visibility};
+use crate::{Attributed, Authorized, DataCategory, Decision, Error, PolicyEngine, Visibility};
 
 /// A source of the current time, injectable so tests and replays are deterministic.
 type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -94,16 +94,24 @@ impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> Guard<E, L, H> {
 
     /// Decides a request and, when allowed, wraps `value` as approved for it.
     ///
+    /// `value` must belong to the scope the request names: its
+    /// [`attribution`](Attributed::attribution) is compared with `request.scope` before
+    /// anything is decided. A mismatch is not written to the audit log, because no
+    /// decision was taken and nothing was released. An entry would also name the wrong
+    /// subject, since the request and the value disagree about whose data it is.
+    ///
     /// # Errors
     ///
-    /// Returns [`Error::Denied`] with the decision when the policy denies the access, and
-    /// [`Error::AuditWriteFailed`] when the access could not be recorded; the value is
-    /// then dropped, not released.
-    pub async fn authorize<T>(
+    /// Returns [`Error::AttributionMismatch`] when `value` belongs to another person or
+    /// team than the request, [`Error::Denied`] with the decision when the policy denies
+    /// the access, and [`Error::AuditWriteFailed`] when the access could not be recorded.
+    /// In every case the value is dropped, not released.
+    pub async fn authorize<T: Attributed>(
         &self,
         request: &AccessRequest,
         value: T,
     ) -> Result<Authorized<T>, Error> {
+        check_attribution(request, &value)?;
         let decision = self.engine.decide(request);
         let mut entry = None;
         if must_record(request, &decision) {
@@ -200,11 +208,12 @@ impl<E: PolicyEngine, H: SettingsHistory> Guard<E, MemoryAuditLog, H> {
     /// # Errors
     ///
     /// As [`Guard::authorize`].
-    pub fn authorize_now<T>(
+    pub fn authorize_now<T: Attributed>(
         &self,
         request: &AccessRequest,
         value: T,
     ) -> Result<Authorized<T>, Error> {
+        check_attribution(request, &value)?;
         let decision = self.engine.decide(request);
         let mut entry = None;
         if must_record(request, &decision) {
@@ -221,6 +230,18 @@ impl<E: PolicyEngine, H: SettingsHistory> Guard<E, MemoryAuditLog, H> {
             Decision::Deny { .. } => Err(Error::Denied { decision }),
         }
     }
+}
+
+/// Rejects a value whose own subject is not the one the request names.
+fn check_attribution<T: Attributed>(request: &AccessRequest, value: &T) -> Result<(), Error> {
+    let attribution = value.attribution();
+    if attribution == request.scope {
+        return Ok(());
+    }
+    Err(Error::AttributionMismatch {
+        requested: request.scope.clone(),
+        value: attribution,
+    })
 }
 
 /// Decides which decisions are written to the audit log: every decision about another

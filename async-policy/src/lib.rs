@@ -20,6 +20,8 @@
 //! a [`Reason`] that displays as a sentence ("denied: Dana shares meeting metrics with
 //! nobody but herself"). Reasons are structured and rendered only when displayed. [`Guard`]
 //! pairs an engine with an [`AuditLog`] and is the only way to obtain an [`Authorized<T>`].
+//! It approves only [`Attributed`] values, whose own subject must be the one the request
+//! names.
 //!
 //! # Examples
 //!
@@ -27,9 +29,22 @@
 //! use async_core::ids::{PersonId, TeamId};
 //! use async_core::model::Team;
 //! use async_policy::{
-//!     AccessRequest, DataCategory, Guard, MemoryAuditLog, Organization, Pronoun, Purpose,
-//!     RulesEngine, VisibilitySettings,
+//!     AccessRequest, Attributed, DataCategory, Guard, MemoryAuditLog, Organization, Pronoun,
+//!     Purpose, RulesEngine, Scope, VisibilitySettings,
 //! };
+//!
+//! /// Some of one person's data: the guard checks `person` against the request.
+//! #[derive(Debug, PartialEq)]
+//! struct Keys {
+//!     person: PersonId,
+//!     keys: Vec<&'static str>,
+//! }
+//!
+//! impl Attributed for Keys {
+//!     fn attribution(&self) -> Scope {
+//!         Scope::Individual(self.person.clone())
+//!     }
+//! }
 //!
 //! # tokio::runtime::Runtime::new().expect("runtime").block_on(async {
 //! let team = Team {
@@ -48,13 +63,16 @@
 //!
 //! // Lee may see Dana's work items: work is visible to the team by default.
 //! let request = AccessRequest::individual("lee", "dana", DataCategory::Work, Purpose::Standup);
-//! let work = guard.authorize(&request, vec!["PAY-12"]).await?;
-//! assert_eq!(work.value(), &vec!["PAY-12"]);
+//! let dana = PersonId::new("dana");
+//! let keys = Keys { person: dana.clone(), keys: vec!["PAY-12"] };
+//! let work = guard.authorize(&request, keys).await?;
+//! assert_eq!(work.value().keys, ["PAY-12"]);
 //!
 //! // Meeting metrics are private by default.
 //! let request =
 //!     AccessRequest::individual("lee", "dana", DataCategory::MeetingMetrics, Purpose::Standup);
-//! let denied = guard.authorize(&request, 3).await.expect_err("denied");
+//! let metrics = Keys { person: dana.clone(), keys: Vec::new() };
+//! let denied = guard.authorize(&request, metrics).await.expect_err("denied");
 //! assert_eq!(
 //!     denied.to_string(),
 //!     "denied: Dana shares meeting metrics with nobody but herself"
@@ -62,8 +80,14 @@
 //! assert_eq!(denied.decision().map(|d| d.rule().as_str()), Some("others-individual"));
 //!
 //! // Dana lists who accessed her data, and why.
-//! let accesses = guard.accesses_to(&PersonId::new("dana")).await?;
+//! let accesses = guard.accesses_to(&dana).await?;
 //! assert_eq!(accesses.len(), 2);
+//!
+//! // Lee cannot approve his own data and put Dana's keys inside it.
+//! let own = AccessRequest::individual("lee", "lee", DataCategory::Work, Purpose::Standup);
+//! let danas = Keys { person: dana.clone(), keys: vec!["PAY-12"] };
+//! let mismatch = guard.authorize(&own, danas).await.expect_err("not Lee's data");
+//! assert!(mismatch.is_attribution_mismatch());
 //! # Ok::<(), async_policy::Error>(())
 //! # }).expect("example");
 //! ```
@@ -82,6 +106,12 @@
 //!
 //! # Security
 //!
+//! - [`Guard::authorize`] releases a value only when the value's own attribution equals
+//!   the approved scope, so a viewer cannot approve their own data and wrap another
+//!   person's facts in it. A caller who builds a value by hand and attributes another
+//!   person's content to the wrong person is outside what a library can check.
+//! - [`PolicyEngine`] is sealed, so no outside engine can allow what the three rules deny.
+//!   Organisations narrow the rules with Cedar `forbid` policies instead.
 //! - Decisions are default-deny: an unknown person, team or category is denied, never
 //!   defaulted open. A stored setting with an unknown category fails to load.
 //! - [`Decision`] is exhaustive on purpose, so a new outcome breaks every `match` instead
@@ -109,6 +139,7 @@
 //!
 //! MSRV: the workspace's `rust-version` (1.89).
 
+mod attribution;
 mod audit;
 mod authorized;
 mod category;
@@ -124,6 +155,7 @@ mod request;
 mod settings;
 mod settings_store;
 
+pub use attribution::Attributed;
 pub use audit::{
     AUDIT_COLLECTION, AccessEvent, AuditEntry, AuditEvent, AuditLog, AuditRecord,
     CHECKPOINT_COLLECTION, ChainHash, Checkpoint, MemoryAuditLog, StoredAuditLog, Verified,

@@ -1,5 +1,7 @@
 //! Access requests.
 
+use std::fmt;
+
 use async_core::ids::{PersonId, TeamId};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +15,16 @@ pub enum Scope {
     Individual(PersonId),
     /// An aggregate over one whole team.
     TeamAggregate(TeamId),
+}
+
+impl fmt::Display for Scope {
+    /// Writes `person dana` or `team payments`, the form error messages use.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Individual(person) => write!(f, "person {person}"),
+            Scope::TeamAggregate(team) => write!(f, "team {team}"),
+        }
+    }
 }
 
 /// A request to see one category of data for one purpose.

@@ -5,9 +5,10 @@ mod common;
 use async_core::ids::PersonId;
 use async_policy::{
     AccessRequest, AuditEntry, AuditEvent, AuditLog, AuditRecord, DataCategory, Effect, Error,
-    Guard, MemoryAuditLog, Purpose, RuleId, Verified, Visibility, VisibilitySettings,
+    Guard, MemoryAuditLog, Purpose, RuleId, Scope, Verified, Visibility, VisibilitySettings,
 };
 use chrono::{DateTime, TimeZone, Utc};
+use common::Record;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
@@ -23,6 +24,10 @@ fn guard() -> Guard<async_policy::RulesEngine, MemoryAuditLog> {
     .with_clock(now)
 }
 
+fn chat() -> Record {
+    Record::of("dana", "chat")
+}
+
 fn access(entry: &AuditEntry) -> &async_policy::AccessEvent {
     entry.record.access().expect("an access")
 }
@@ -32,9 +37,12 @@ async fn allowed_access_to_others_is_audited_before_release() {
     let guard = guard();
     let request = AccessRequest::individual("lee", "dana", DataCategory::Work, Purpose::Standup);
 
-    let approved = guard.authorize(&request, "PAY-12").await.expect("allowed");
+    let approved = guard
+        .authorize(&request, Record::of("dana", "PAY-12"))
+        .await
+        .expect("allowed");
 
-    assert_eq!(*approved.value(), "PAY-12");
+    assert_eq!(approved.value().text, "PAY-12");
     assert_eq!(approved.viewer(), &PersonId::new("lee"));
     assert_eq!(approved.audit_entry(), Some(0));
     let entries = guard
@@ -54,7 +62,10 @@ async fn denied_access_is_audited_and_not_released() {
     let request =
         AccessRequest::individual("lee", "dana", DataCategory::ChatMetrics, Purpose::Coaching);
 
-    let error = guard.authorize(&request, 42).await.expect_err("denied");
+    let error = guard
+        .authorize(&request, Record::of("dana", "42 messages"))
+        .await
+        .expect_err("denied");
 
     assert!(error.is_denied());
     assert_eq!(
@@ -73,8 +84,10 @@ async fn own_data_and_aggregates_leave_no_entry() {
     let team =
         AccessRequest::team_aggregate("dana", "payments", DataCategory::Work, Purpose::Standup);
 
-    guard.authorize(&own, 1).await.expect("own data");
-    guard.authorize(&team, 2).await.expect("aggregate");
+    let own_chat = Record::of("dana", "own chat");
+    guard.authorize(&own, own_chat).await.expect("own data");
+    let team_work = Record::of_team("payments", "team work");
+    guard.authorize(&team, team_work).await.expect("aggregate");
 
     assert!(guard.log().is_empty());
 }
@@ -100,7 +113,7 @@ async fn failed_audit_write_releases_nothing() {
     let request = AccessRequest::individual("lee", "dana", DataCategory::Work, Purpose::Standup);
 
     let error = guard
-        .authorize(&request, "secret")
+        .authorize(&request, Record::of("dana", "secret"))
         .await
         .expect_err("not released");
 
@@ -113,7 +126,7 @@ async fn visibility_change_applies_at_once_and_is_audited() {
     let guard = guard();
     let dana = PersonId::new("dana");
     let request = AccessRequest::individual("lee", "dana", DataCategory::Chat, Purpose::Standup);
-    assert!(guard.authorize(&request, ()).await.is_ok());
+    assert!(guard.authorize(&request, chat()).await.is_ok());
 
     let change = guard
         .change_visibility(&dana, &dana, DataCategory::Chat, Visibility::OnlyMe)
@@ -121,7 +134,7 @@ async fn visibility_change_applies_at_once_and_is_audited() {
         .expect("own setting");
 
     assert_eq!(change.from, Visibility::Team);
-    assert!(guard.authorize(&request, ()).await.is_err());
+    assert!(guard.authorize(&request, chat()).await.is_err());
     let about = guard.accesses_to(&dana).await.expect("readable");
     assert!(matches!(
         &about[1].record.event,
@@ -150,4 +163,87 @@ async fn only_the_person_changes_their_settings() {
     assert!(matches!(other, Err(Error::NotOwnSetting { .. })));
     assert!(matches!(unknown, Err(Error::UnknownPerson { .. })));
     assert!(guard.log().is_empty());
+}
+
+#[tokio::test]
+async fn own_request_cannot_carry_others_data() {
+    let guard = guard();
+    let own = AccessRequest::individual("lee", "lee", DataCategory::Work, Purpose::Standup);
+
+    let error = guard
+        .authorize(&own, Record::of("dana", "PAY-12"))
+        .await
+        .expect_err("Dana's record is not Lee's");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+    assert_eq!(
+        error.to_string(),
+        "the value belongs to person dana but access was requested for person lee; \
+         request access for the value's own subject"
+    );
+}
+
+#[tokio::test]
+async fn attribution_mismatch_is_not_audited() {
+    let guard = guard();
+    let others = AccessRequest::individual("lee", "dana", DataCategory::Work, Purpose::Standup);
+
+    let error = guard
+        .authorize(&others, Record::of("sam", "PAY-14"))
+        .await
+        .expect_err("Sam's record under Dana's request");
+
+    assert!(
+        matches!(
+            &error,
+            Error::AttributionMismatch { requested, value }
+                if *requested == Scope::Individual(PersonId::new("dana"))
+                    && *value == Scope::Individual(PersonId::new("sam"))
+        ),
+        "{error}"
+    );
+    assert!(guard.log().is_empty());
+}
+
+#[tokio::test]
+async fn team_request_cannot_carry_individual_data() {
+    let guard = guard();
+    let team =
+        AccessRequest::team_aggregate("dana", "payments", DataCategory::Work, Purpose::Standup);
+
+    let individual = guard.authorize(&team, Record::of("lee", "PAY-12")).await;
+    let wrong_team = guard
+        .authorize(&team, Record::of_team("platform", "platform work"))
+        .await;
+
+    assert!(individual.is_err_and(|error| error.is_attribution_mismatch()));
+    assert!(wrong_team.is_err_and(|error| error.is_attribution_mismatch()));
+}
+
+#[test]
+fn mismatch_is_checked_before_deciding() {
+    let guard = guard();
+    let denied_anyway =
+        AccessRequest::individual("lee", "dana", DataCategory::ChatMetrics, Purpose::Coaching);
+
+    let error = guard
+        .authorize_now(&denied_anyway, Record::of("lee", "own metrics"))
+        .expect_err("mismatch");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+    assert!(error.decision().is_none());
+    assert!(guard.log().is_empty());
+}
+
+#[test]
+fn borrowed_values_keep_their_attribution() {
+    let guard = guard();
+    let request = AccessRequest::individual("lee", "dana", DataCategory::Work, Purpose::Standup);
+    let record = Record::of("dana", "PAY-12");
+
+    let approved = guard.authorize_now(&request, &record).expect("allowed");
+    let borrowed = approved.as_ref();
+
+    assert_eq!(borrowed.value().text, "PAY-12");
+    assert_eq!(borrowed.scope(), &Scope::Individual(PersonId::new("dana")));
 }

@@ -9,6 +9,7 @@ use async_policy::{
     AccessRequest, AuditLog, Decision, Effect, Guard, MemoryAuditLog, PolicyEngine, RuleId,
     RulesEngine, Scope, Visibility,
 };
+use common::Record;
 use common::random::{NO_TEAM, PEOPLE, STRANGER, Spec, category, spec, visibility};
 use proptest::prelude::*;
 
@@ -129,7 +130,7 @@ proptest! {
                 continue;
             }
             let before = guard.log().len();
-            let released = runtime.block_on(guard.authorize(&request, ())).is_ok();
+            let released = runtime.block_on(guard.authorize(&request, Record::owned_by(&request.scope))).is_ok();
             let entries = runtime.block_on(guard.log().entries()).expect("memory");
             prop_assert_eq!(entries.len(), before + 1, "every decision about another is recorded");
             if released {

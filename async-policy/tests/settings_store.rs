@@ -11,6 +11,8 @@ use async_policy::{
     SETTINGS_COLLECTION, Visibility, VisibilityStore,
 };
 
+use common::Record;
+
 fn encrypted(store: &Arc<MemoryStore>, keyring: &Keyring) -> EncryptedStore<Arc<MemoryStore>> {
     EncryptedStore::new(Arc::clone(store), keyring.clone())
 }
@@ -32,7 +34,10 @@ async fn changes_persist_with_history_and_reload() {
         .await
         .expect("stored");
     assert!(
-        guard.authorize(&request, ()).await.is_err(),
+        guard
+            .authorize(&request, Record::of("dana", "chat"))
+            .await
+            .is_err(),
         "applies at once"
     );
     guard

@@ -51,8 +51,9 @@ async fn retro_prompt_is_20x_smaller_than_raw_json() {
         start: Some(window.start),
         closed_at: Some(window.end),
     };
-    let work = SprintWork::from_records(&sprint, &batch.work_items);
-    let reviews = SprintReviews::from_pull_requests(&sprint, &batch.pull_requests);
+    let work = SprintWork::from_records(Demo::TEAM_ID.into(), &sprint, &batch.work_items);
+    let reviews =
+        SprintReviews::from_pull_requests(Demo::TEAM_ID.into(), &sprint, &batch.pull_requests);
     assert!(work.items.len() >= 5, "the demo sprint has items");
     assert!(
         !reviews.pulls.is_empty(),

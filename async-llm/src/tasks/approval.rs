@@ -1,7 +1,7 @@
 //! The approval check every task applies to its `Authorized` inputs.
 
 use async_core::ids::PersonId;
-use async_policy::{Authorized, DataCategory, Purpose, Scope};
+use async_policy::{Attributed, Authorized, DataCategory, Purpose, Scope};
 
 use crate::Error;
 use crate::tasks::standup::BlockerSource;
@@ -20,12 +20,30 @@ pub(crate) struct Slot<'a> {
 }
 
 impl Slot<'_> {
-    /// Checks that `approved` was made for this slot's viewer, purpose and category.
+    /// Checks that `approved` was made for this slot's viewer, purpose and category, and
+    /// that the value belongs to the scope it was approved for.
+    ///
+    /// The guard already rejects a value whose attribution differs from the request. The
+    /// task checks it again so its inputs stay sound on their own.
     ///
     /// # Errors
     ///
     /// Returns [`Error::AuthorizationMismatch`] naming the slot and the difference.
-    pub(crate) fn check<T>(&self, approved: &Authorized<T>) -> Result<(), Error> {
+    pub(crate) fn check<T: Attributed>(&self, approved: &Authorized<T>) -> Result<(), Error> {
+        self.check_request(approved)?;
+        let attribution = approved.value().attribution();
+        if attribution == *approved.scope() {
+            return Ok(());
+        }
+        Err(Error::AuthorizationMismatch(format!(
+            "{} facts of {attribution} were approved as data of {}; request access for the \
+             facts' own subject",
+            self.name,
+            approved.scope()
+        )))
+    }
+
+    fn check_request<T>(&self, approved: &Authorized<T>) -> Result<(), Error> {
         let problem = if approved.viewer() != self.viewer {
             Some(format!(
                 "approved for viewer {}, not {}",
@@ -63,7 +81,10 @@ impl Slot<'_> {
     ///
     /// The policy always allows a viewer's own data. Without this check, team-wide facts
     /// approved as the viewer's own would skip the aggregate rule's minimum group size.
-    pub(crate) fn check_aggregate<T>(&self, approved: &Authorized<T>) -> Result<(), Error> {
+    pub(crate) fn check_aggregate<T: Attributed>(
+        &self,
+        approved: &Authorized<T>,
+    ) -> Result<(), Error> {
         self.check(approved)?;
         match approved.scope() {
             Scope::TeamAggregate(_) => Ok(()),

@@ -6,7 +6,7 @@ pub mod random;
 
 use async_core::ids::{PersonId, TeamId};
 use async_core::model::Team;
-use async_policy::{Organization, Pronoun, RulesEngine, VisibilitySettings};
+use async_policy::{Attributed, Organization, Pronoun, RulesEngine, Scope, VisibilitySettings};
 
 /// Engineering (managed by vp) holds payments and platform.
 /// Payments: dana, lee, sam and ari, managed by morgan, administered by root.
@@ -42,5 +42,44 @@ pub fn team(id: &str, members: &[&str], managers: &[&str]) -> Team {
         name: id.to_owned(),
         members: members.iter().map(|m| PersonId::new(*m)).collect(),
         managers: managers.iter().map(|m| PersonId::new(*m)).collect(),
+    }
+}
+
+/// A value the tests hand to the guard: some text that belongs to `owner`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub owner: Scope,
+    pub text: &'static str,
+}
+
+impl Record {
+    /// Creates `person`'s individual record.
+    pub fn of(person: &str, text: &'static str) -> Self {
+        Self {
+            owner: Scope::Individual(PersonId::new(person)),
+            text,
+        }
+    }
+
+    /// Creates an aggregate record over `team`.
+    pub fn of_team(team: &str, text: &'static str) -> Self {
+        Self {
+            owner: Scope::TeamAggregate(TeamId::new(team)),
+            text,
+        }
+    }
+
+    /// Creates an empty record that belongs to `scope`.
+    pub fn owned_by(scope: &Scope) -> Self {
+        Self {
+            owner: scope.clone(),
+            text: "",
+        }
+    }
+}
+
+impl Attributed for Record {
+    fn attribution(&self) -> Scope {
+        self.owner.clone()
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_core::ids::{PersonId, SprintId, TeamId, TenantId, WorkItemKey};
 use async_core::model::{Team, TranscriptCue};
 use async_core::secret::EncryptionKey;
-use async_llm::tasks::copilot::{CopilotFacts, CopilotOptions, Note, answer_question};
+use async_llm::tasks::copilot::{CopilotFacts, CopilotOptions, Note, TeamNotes, answer_question};
 use async_llm::tasks::meeting::{
     MeetingNotesOptions, MeetingTranscript, SpeakerCues, extract_meeting_notes,
 };
@@ -163,6 +163,7 @@ fn retro_facts(guard: &DemoGuard) -> Result<RetroFacts, async_llm::Error> {
         estimate: Some(3.0),
     };
     let work = SprintWork {
+        team: TeamId::new("payments"),
         items: vec![
             item(
                 "PAY-10",
@@ -199,6 +200,7 @@ fn retro_facts(guard: &DemoGuard) -> Result<RetroFacts, async_llm::Error> {
         wait_hours,
     };
     let reviews = SprintReviews {
+        team: TeamId::new("payments"),
         pulls: vec![wait(120, Some(6)), wait(121, Some(41)), wait(124, Some(30))],
     };
     let aggregate = |category| {
@@ -275,6 +277,7 @@ fn copilot_facts(guard: &DemoGuard) -> Result<CopilotFacts, async_llm::Error> {
     let request =
         AccessRequest::individual(VIEWER, "lee", DataCategory::Work, Purpose::CopilotAnswer);
     let lee_work = WorkFacts {
+        person: PersonId::new("lee"),
         items: vec![WorkItemFact {
             key: WorkItemKey::new("PAY-13"),
             title: "Refund audit trail".into(),
@@ -287,16 +290,19 @@ fn copilot_facts(guard: &DemoGuard) -> Result<CopilotFacts, async_llm::Error> {
     let lee_work = guard
         .authorize_now(&request, lee_work)
         .map_err(policy_error)?;
-    let notes = vec![
-        Note::new(
-            "decision-2026-12-03",
-            "Refund audit sync decided on an append-only Postgres table for the audit trail",
-        ),
-        Note::new(
-            "legal-retention",
-            "The audit trail waits on legal's retention rules, due 2026-12-08",
-        ),
-    ];
+    let notes = TeamNotes::new(
+        "payments",
+        vec![
+            Note::new(
+                "decision-2026-12-03",
+                "Refund audit sync decided on an append-only Postgres table for the audit trail",
+            ),
+            Note::new(
+                "legal-retention",
+                "The audit trail waits on legal's retention rules, due 2026-12-08",
+            ),
+        ],
+    );
     let request = AccessRequest::team_aggregate(
         VIEWER,
         "payments",

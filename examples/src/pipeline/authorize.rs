@@ -9,7 +9,7 @@ use async_llm::tasks::standup::{
     BlockerFact, BlockerSource, CodeFacts, PersonFacts, StandupFacts, WorkFacts,
 };
 use async_policy::{
-    AccessRequest, AuditLog, DataCategory, Guard, Organization, PolicyEngine, Purpose,
+    AccessRequest, Attributed, AuditLog, DataCategory, Guard, Organization, PolicyEngine, Purpose,
     SettingsHistory,
 };
 
@@ -89,8 +89,12 @@ impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> PersonRequests<'_, E, L, 
         if has_code && let Some(code) = self.authorize(DataCategory::Code, code).await {
             person = person.with_code(code);
         }
-        for blocker in &standup.blockers {
-            let fact = BlockerFact::from(blocker);
+        // A blocker whose account resolved to no person cannot be approved as anyone's.
+        let facts = standup
+            .blockers
+            .iter()
+            .filter_map(BlockerFact::from_blocker);
+        for fact in facts {
             if let Some(fact) = self.authorize(category_of(fact.source), fact).await {
                 person = person.with_blocker(fact);
             }
@@ -98,7 +102,7 @@ impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> PersonRequests<'_, E, L, 
         person
     }
 
-    async fn authorize<T>(
+    async fn authorize<T: Attributed>(
         &mut self,
         category: DataCategory,
         value: T,

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use async_core::ids::PersonId;
-use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
+use async_core::ids::{PersonId, TeamId};
+use async_policy::{Attributed, Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +87,32 @@ impl Note {
     }
 }
 
+/// Notes written from one team's aggregate data, which the policy approves as that team's
+/// aggregate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamNotes {
+    /// The team the notes aggregate over.
+    pub team: TeamId,
+    /// The notes, in the order they are added.
+    pub notes: Vec<Note>,
+}
+
+impl TeamNotes {
+    /// Creates notes about `team`.
+    pub fn new(team: impl Into<TeamId>, notes: Vec<Note>) -> Self {
+        Self {
+            team: team.into(),
+            notes,
+        }
+    }
+}
+
+impl Attributed for TeamNotes {
+    fn attribution(&self) -> Scope {
+        Scope::TeamAggregate(self.team.clone())
+    }
+}
+
 /// One fact a copilot answer may cite.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
@@ -142,14 +168,15 @@ impl Fact {
 ///
 /// The fields are private and every method that adds facts takes an
 /// [`Authorized`] value approved for this viewer and [`Purpose::CopilotAnswer`], so facts
-/// that did not pass the policy cannot reach a copilot prompt.
+/// that did not pass the policy cannot reach a copilot prompt. Each method also checks
+/// that the value belongs to the person or team it was approved for.
 ///
 /// # Examples
 ///
 /// ```
 /// use async_core::ids::{PersonId, TeamId};
 /// use async_core::model::Team;
-/// use async_llm::tasks::copilot::{CopilotFacts, Note};
+/// use async_llm::tasks::copilot::{CopilotFacts, Note, TeamNotes};
 /// use async_policy::{
 ///     AccessRequest, DataCategory, Guard, MemoryAuditLog, Organization, Purpose, RulesEngine,
 ///     VisibilitySettings,
@@ -167,8 +194,9 @@ impl Fact {
 /// );
 /// let request =
 ///     AccessRequest::team_aggregate("dana", "payments", DataCategory::Code, Purpose::CopilotAnswer);
+/// let notes = vec![Note::new("review-wait", "Median first-review wait: 14 hours")];
 /// let notes = guard
-///     .authorize_now(&request, vec![Note::new("review-wait", "Median first-review wait: 14 hours")])
+///     .authorize_now(&request, TeamNotes::new("payments", notes))
 ///     .expect("a member sees team aggregates");
 ///
 /// let facts = CopilotFacts::new("dana").with_notes(&notes)?;
@@ -256,8 +284,8 @@ impl CopilotFacts {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::AuthorizationMismatch`] unless `work` was approved for this viewer,
-    /// the copilot purpose and the work category.
+    /// Returns [`Error::AuthorizationMismatch`] unless `work` was approved as its person's
+    /// data for this viewer, the copilot purpose and the work category.
     pub fn with_work(mut self, person: &str, work: &Authorized<WorkFacts>) -> Result<Self, Error> {
         self.slot("work", DataCategory::Work).check(work)?;
         for item in &work.value().items {
@@ -280,8 +308,8 @@ impl CopilotFacts {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::AuthorizationMismatch`] unless `code` was approved for this viewer,
-    /// the copilot purpose and the code category.
+    /// Returns [`Error::AuthorizationMismatch`] unless `code` was approved as its person's
+    /// data for this viewer, the copilot purpose and the code category.
     pub fn with_code(mut self, person: &str, code: &Authorized<CodeFacts>) -> Result<Self, Error> {
         self.slot("code", DataCategory::Code).check(code)?;
         for pull in &code.value().pull_requests {
@@ -315,8 +343,8 @@ impl CopilotFacts {
     ///
     /// # Errors
     ///
-    /// Returns [`Error::AuthorizationMismatch`] unless `blocker` was approved for this
-    /// viewer, the copilot purpose and the category of its source (chat blockers need
+    /// Returns [`Error::AuthorizationMismatch`] unless `blocker` was approved as its
+    /// person's data for this viewer, the copilot purpose and the category of its source (chat blockers need
     /// chat approval).
     pub fn with_blocker(
         mut self,
@@ -344,16 +372,16 @@ impl CopilotFacts {
         Ok(self)
     }
 
-    /// Adds notes written from approved data of any category (team aggregates, meeting
-    /// decisions, metrics).
+    /// Adds notes written from one team's aggregate data of any category (review waits,
+    /// meeting decisions, metrics).
     ///
     /// # Errors
     ///
-    /// Returns [`Error::AuthorizationMismatch`] unless `notes` were approved for this
-    /// viewer and the copilot purpose.
-    pub fn with_notes(mut self, notes: &Authorized<Vec<Note>>) -> Result<Self, Error> {
-        self.slot("note", notes.category()).check(notes)?;
-        for note in notes.value() {
+    /// Returns [`Error::AuthorizationMismatch`] unless `notes` were approved as the
+    /// aggregate of their own team for this viewer and the copilot purpose.
+    pub fn with_notes(mut self, notes: &Authorized<TeamNotes>) -> Result<Self, Error> {
+        self.slot("note", notes.category()).check_aggregate(notes)?;
+        for note in &notes.value().notes {
             self.push(FactKind::Note, None, &note.reference, note.text.clone())
                 .finish(note.url.clone(), note.at);
         }

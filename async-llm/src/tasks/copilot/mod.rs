@@ -3,7 +3,8 @@
 //! # How an answer is made
 //!
 //! 1. [`CopilotFacts`] collects facts, each from an [`Authorized`](async_policy::Authorized)
-//!    value approved for the viewer and `Purpose::CopilotAnswer`. Each fact gets a stable
+//!    value approved for the viewer and `Purpose::CopilotAnswer` whose own person or team
+//!    is the one it was approved for. Each fact gets a stable
 //!    [`FactId`] built from its kind and reference (`item:PAY-12`,
 //!    `pr:acme/payments#42`), so ids do not shift when other facts come or go.
 //! 2. The facts are ranked by lexical relevance to the question (rare question words
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-pub use facts::{CopilotFacts, Fact, FactKind, Note};
+pub use facts::{CopilotFacts, Fact, FactKind, Note, TeamNotes};
 
 use self::prompt::Selection;
 use self::pseudonyms::PromptView;
@@ -172,7 +173,7 @@ struct Reply {
 /// #     RulesEngine, VisibilitySettings,
 /// # };
 /// use async_llm::OfflineModel;
-/// use async_llm::tasks::copilot::{CopilotFacts, CopilotOptions, Note, answer_question};
+/// use async_llm::tasks::copilot::{CopilotFacts, CopilotOptions, Note, TeamNotes, answer_question};
 ///
 /// # let team = Team {
 /// #     id: TeamId::new("payments"),
@@ -187,8 +188,9 @@ struct Reply {
 /// // The notes come from the policy guard, approved for the copilot purpose.
 /// let request =
 ///     AccessRequest::team_aggregate("dana", "payments", DataCategory::Code, Purpose::CopilotAnswer);
+/// let notes = vec![Note::new("review-wait", "Median first-review wait: 14 hours")];
 /// let notes = guard
-///     .authorize_now(&request, vec![Note::new("review-wait", "Median first-review wait: 14 hours")])
+///     .authorize_now(&request, TeamNotes::new("payments", notes))
 ///     .expect("a member sees team aggregates");
 /// let facts = CopilotFacts::new("dana").with_notes(&notes)?;
 ///

@@ -1,6 +1,6 @@
 //! Copilot answers offline and with a scripted model.
 
-use async_core::ids::{RepositoryId, WorkItemKey};
+use async_core::ids::{PersonId, RepositoryId, WorkItemKey};
 use async_policy::{DataCategory, Purpose};
 use chrono::{TimeZone, Utc};
 
@@ -28,10 +28,18 @@ fn item(key: &str, title: &str, progress: Progress, day: u32) -> WorkItemFact {
     }
 }
 
+fn no_work(person: &str) -> WorkFacts {
+    WorkFacts {
+        person: PersonId::new(person),
+        items: Vec::new(),
+    }
+}
+
 fn facts() -> CopilotFacts {
     let guard = guard();
     let purpose = Purpose::CopilotAnswer;
     let dana_work = WorkFacts {
+        person: PersonId::new("dana"),
         items: vec![
             item("PAY-12", "Fix refund rounding", Progress::Done, 2),
             item("PAY-13", "Refund audit trail", Progress::InProgress, 3),
@@ -39,6 +47,7 @@ fn facts() -> CopilotFacts {
         ],
     };
     let lee_code = CodeFacts {
+        person: PersonId::new("lee"),
         pull_requests: vec![PullRequestFact {
             repository: RepositoryId::new("acme/ledger"),
             number: 7,
@@ -51,15 +60,19 @@ fn facts() -> CopilotFacts {
         reviews: Vec::new(),
     };
     let blocker = BlockerFact {
+        person: PersonId::new("dana"),
         summary: "PAY-13 is blocked by PAY-15".into(),
         source: BlockerSource::WorkItem,
         since: None,
         evidence: vec![Evidence::new("PAY-15", None)],
     };
-    let notes = vec![Note::new(
-        "review-wait",
-        "Median first-review wait of team payments: 14 hours",
-    )];
+    let notes = TeamNotes::new(
+        "payments",
+        vec![Note::new(
+            "review-wait",
+            "Median first-review wait of team payments: 14 hours",
+        )],
+    );
 
     CopilotFacts::new("dana")
         .with_work(
@@ -112,7 +125,7 @@ fn standup_approval_is_rejected() {
         "dana",
         DataCategory::Work,
         Purpose::Standup,
-        WorkFacts::default(),
+        no_work("dana"),
     );
     let error = CopilotFacts::new("dana")
         .with_work("Dana", &work)
@@ -133,7 +146,7 @@ fn other_viewer_is_rejected() {
         "dana",
         DataCategory::Work,
         Purpose::CopilotAnswer,
-        WorkFacts::default(),
+        no_work("dana"),
     );
     let error = CopilotFacts::new("lee")
         .with_work("Dana", &work)
@@ -149,6 +162,7 @@ fn other_viewer_is_rejected() {
 fn chat_blocker_needs_chat_approval() {
     let guard = guard();
     let blocker = BlockerFact {
+        person: PersonId::new("dana"),
         summary: "said in #payments: blocked on keys".into(),
         source: BlockerSource::Chat,
         since: None,
@@ -370,4 +384,75 @@ fn empty_question_is_rejected() {
     )
     .expect_err("empty question");
     assert!(error.to_string().contains("question is empty"));
+}
+
+#[test]
+fn self_approval_cannot_wrap_others_work() {
+    let guard = guard();
+    let own = async_policy::AccessRequest::individual(
+        "dana",
+        "dana",
+        DataCategory::Work,
+        Purpose::CopilotAnswer,
+    );
+    let lee_work = WorkFacts {
+        person: PersonId::new("lee"),
+        items: vec![item(
+            "PAY-20",
+            "Lee's private spike",
+            Progress::InProgress,
+            3,
+        )],
+    };
+
+    let error = guard
+        .authorize_now(&own, lee_work)
+        .expect_err("Lee's work is not Dana's own data");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+    assert!(guard.log().is_empty());
+}
+
+#[test]
+fn self_approval_cannot_pass_team_notes() {
+    let guard = guard();
+    let own = async_policy::AccessRequest::individual(
+        "dana",
+        "dana",
+        DataCategory::Code,
+        Purpose::CopilotAnswer,
+    );
+    let notes = TeamNotes::new("payments", vec![Note::new("review-wait", "14 hours")]);
+
+    let error = guard
+        .authorize_now(&own, notes)
+        .expect_err("team notes are not Dana's own data");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+}
+
+#[test]
+fn others_approved_work_keeps_its_owner() {
+    let guard = guard();
+    let lee_work = WorkFacts {
+        person: PersonId::new("lee"),
+        items: vec![item("PAY-20", "Refund retries", Progress::InProgress, 3)],
+    };
+    let approved = approve(
+        &guard,
+        "lee",
+        DataCategory::Work,
+        Purpose::CopilotAnswer,
+        lee_work,
+    );
+
+    let facts = CopilotFacts::new("dana")
+        .with_work("Lee", &approved)
+        .expect("Lee's work approved as Lee's");
+
+    assert_eq!(facts.facts()[0].person(), Some("Lee"));
+    assert_eq!(
+        approved.scope(),
+        &async_policy::Scope::Individual(PersonId::new("lee"))
+    );
 }

@@ -198,19 +198,40 @@ fn private_chat_speaker_cannot_join() {
 }
 
 #[test]
-fn cues_filed_under_another_person_are_rejected() {
+fn self_approval_cannot_wrap_others_cues() {
     let guard = guard();
-    let lee_cues_as_dana = approve(
-        &guard,
+    let own = async_policy::AccessRequest::individual(
         "dana",
+        "dana",
+        DataCategory::Chat,
+        Purpose::MeetingNotes,
+    );
+
+    let error = guard
+        .authorize_now(&own, speaker("lee", "Lee", vec![cue(2, "Hello.")]))
+        .expect_err("Lee's cues are not Dana's own data");
+
+    assert!(error.is_attribution_mismatch(), "{error}");
+    assert!(guard.log().is_empty());
+}
+
+#[test]
+fn others_cues_join_under_their_speaker() {
+    let guard = guard();
+    let lee_cues = approve(
+        &guard,
+        "lee",
         DataCategory::Chat,
         Purpose::MeetingNotes,
         speaker("lee", "Lee", vec![cue(2, "Hello.")]),
     );
-    let error = MeetingTranscript::new("dana", "Sync", date())
-        .with_speaker(&lee_cues_as_dana)
-        .expect_err("wrong subject");
-    assert!(matches!(error, Error::AuthorizationMismatch(_)));
+
+    let transcript = MeetingTranscript::new("dana", "Sync", date())
+        .with_speaker(&lee_cues)
+        .expect("Lee's cues approved as Lee's");
+
+    assert_eq!(transcript.cue_count(), 1);
+    assert_eq!(transcript.participants[0].person.as_str(), "lee");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_core::identity::IdentityMap;
 use async_core::ids::{MeetingId, PersonId};
 use async_core::model::{Transcript, TranscriptCue};
-use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
+use async_policy::{Attributed, Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 use chrono::NaiveDate;
 
 use crate::Error;
@@ -22,6 +22,12 @@ pub struct SpeakerCues {
     pub name: String,
     /// The speaker's cues, in transcript order.
     pub cues: Vec<TranscriptCue>,
+}
+
+impl Attributed for SpeakerCues {
+    fn attribution(&self) -> Scope {
+        Scope::Individual(self.person.clone())
+    }
 }
 
 /// Splits a transcript by speaker, resolving each cue's speaker account through
@@ -149,13 +155,6 @@ impl MeetingTranscript {
         };
         slot.check(cues)?;
         let speaker = cues.value();
-        if cues.scope() != &Scope::Individual(speaker.person.clone()) {
-            return Err(Error::AuthorizationMismatch(format!(
-                "transcript cues of {} were approved for another subject; authorize each \
-                 speaker's cues as that speaker's data",
-                speaker.person
-            )));
-        }
 
         let index = self.participant(&speaker.person, &speaker.name);
         for cue in &speaker.cues {

@@ -1,7 +1,8 @@
 //! The facts a retrospective is written from, and their conversion from domain records.
 
-use async_core::ids::{SprintId, WorkItemKey};
+use async_core::ids::{SprintId, TeamId, WorkItemKey};
 use async_core::model::{ChangeField, PullRequest, Sprint, SprintState, StatusCategory, WorkItem};
+use async_policy::{Attributed, Scope};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -77,15 +78,23 @@ pub struct SprintItem {
 }
 
 /// The work items of one sprint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SprintWork {
+    /// The team whose sprint it is; the items are approved as that team's aggregate.
+    pub team: TeamId,
     /// The items, in any order; the prompt orders them.
     pub items: Vec<SprintItem>,
 }
 
+impl Attributed for SprintWork {
+    fn attribution(&self) -> Scope {
+        Scope::TeamAggregate(self.team.clone())
+    }
+}
+
 impl SprintWork {
-    /// Takes the items of `items` that belong to `sprint` and decides their outcome at the
-    /// sprint's close.
+    /// Takes the items of `items` that belong to `sprint`, the sprint of `team`, and
+    /// decides their outcome at the sprint's close.
     ///
     /// An item is completed when its status is done and it was resolved by the close (an
     /// item without a resolution time counts as resolved in time). It was added after the
@@ -94,13 +103,13 @@ impl SprintWork {
     ///
     /// NOTE: an item moved out of the sprint before its close still lists the sprint
     /// in `sprint_ids`, so it appears here as carried over.
-    pub fn from_records(sprint: &SprintSummary, items: &[WorkItem]) -> Self {
+    pub fn from_records(team: TeamId, sprint: &SprintSummary, items: &[WorkItem]) -> Self {
         let items = items
             .iter()
             .filter(|item| item.sprint_ids.contains(&sprint.id))
             .map(|item| sprint_item(sprint, item))
             .collect();
-        Self { items }
+        Self { team, items }
     }
 }
 
@@ -157,18 +166,27 @@ pub struct ReviewWait {
 }
 
 /// The first-review waits of the pull requests opened during one sprint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SprintReviews {
+    /// The team whose sprint it is; the waits are approved as that team's aggregate.
+    pub team: TeamId,
     /// One entry per pull request, in any order.
     pub pulls: Vec<ReviewWait>,
 }
 
+impl Attributed for SprintReviews {
+    fn attribution(&self) -> Scope {
+        Scope::TeamAggregate(self.team.clone())
+    }
+}
+
 impl SprintReviews {
-    /// Takes the pull requests opened between the sprint's start and close and measures
-    /// how long each waited for a first review from someone other than its author.
+    /// Takes the pull requests opened between the start and close of `sprint`, the sprint
+    /// of `team`, and measures how long each waited for a first review from someone other
+    /// than its author.
     ///
     /// Waits are counted in calendar hours; a review after the close counts as none.
-    pub fn from_pull_requests(sprint: &SprintSummary, pulls: &[PullRequest]) -> Self {
+    pub fn from_pull_requests(team: TeamId, sprint: &SprintSummary, pulls: &[PullRequest]) -> Self {
         let opened_in_sprint = |pull: &&PullRequest| {
             sprint.start.is_none_or(|start| pull.created_at >= start)
                 && sprint
@@ -192,6 +210,6 @@ impl SprintReviews {
                 }
             })
             .collect();
-        Self { pulls }
+        Self { team, pulls }
     }
 }

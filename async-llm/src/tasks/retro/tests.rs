@@ -1,6 +1,8 @@
 //! Retrospectives offline and with a scripted model.
 
-use async_core::ids::{PullRequestId, RepositoryId, ReviewId, SprintId, WorkItemId, WorkItemKey};
+use async_core::ids::{
+    PersonId, PullRequestId, RepositoryId, ReviewId, SprintId, TeamId, WorkItemId, WorkItemKey,
+};
 use async_core::model::{
     AccountKey, ChangeField, Provider, PullRequest, PullRequestState, Review, ReviewState, Sprint,
     SprintState, StatusCategory, WorkItem, WorkItemChange,
@@ -12,6 +14,10 @@ use crate::OfflineModel;
 use crate::structured::MismatchKind;
 use crate::tasks::standup::{BlockerSource, Evidence};
 use crate::test_support::{Scripted, approve, approve_team, guard};
+
+fn payments() -> TeamId {
+    TeamId::new("payments")
+}
 
 fn day(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 9, 0, 0)
@@ -115,8 +121,9 @@ fn retro_facts() -> RetroFacts {
     let guard = guard();
     let purpose = Purpose::Retrospective;
     let summary = SprintSummary::from_sprint(&sprint()).expect("closed sprint");
-    let work = SprintWork::from_records(&summary, &items());
+    let work = SprintWork::from_records(payments(), &summary, &items());
     let reviews = SprintReviews::from_pull_requests(
+        payments(),
         &summary,
         &[
             pull(40, 17, Some(20)),
@@ -126,6 +133,7 @@ fn retro_facts() -> RetroFacts {
         ],
     );
     let blocker = BlockerFact {
+        person: PersonId::new("dana"),
         summary: "PAY-14 is blocked by PAY-15".into(),
         source: BlockerSource::WorkItem,
         since: Some(day(21)),
@@ -157,7 +165,8 @@ fn open_sprint_is_rejected() {
 #[test]
 fn outcomes_at_sprint_close() {
     let summary = SprintSummary::from_sprint(&sprint()).expect("closed");
-    let work = SprintWork::from_records(&summary, &items());
+    let work = SprintWork::from_records(payments(), &summary, &items());
+    assert_eq!(work.team, payments());
     let outcomes: Vec<(&str, SprintOutcome, bool)> = work
         .items
         .iter()
@@ -177,9 +186,11 @@ fn outcomes_at_sprint_close() {
 fn review_waits_in_sprint() {
     let summary = SprintSummary::from_sprint(&sprint()).expect("closed");
     let reviews = SprintReviews::from_pull_requests(
+        payments(),
         &summary,
         &[pull(40, 17, Some(20)), pull(42, 24, None), pull(7, 2, None)],
     );
+    assert_eq!(reviews.team, payments());
     let waits: Vec<(&str, Option<u64>)> = reviews
         .pulls
         .iter()
@@ -357,44 +368,37 @@ fn unknown_ids_are_listed() {
 #[test]
 fn own_data_approval_is_rejected_for_sprint_work() {
     let guard = guard();
-    let purpose = Purpose::Retrospective;
-    let work = approve(
-        &guard,
-        "dana",
-        DataCategory::Work,
-        purpose,
-        SprintWork::default(),
-    );
-    let reviews = approve(
-        &guard,
-        "dana",
-        DataCategory::Code,
-        purpose,
-        SprintReviews::default(),
-    );
-    let summary = SprintSummary::from_sprint(&sprint()).expect("closed");
+    let own = |category| {
+        async_policy::AccessRequest::individual("dana", "dana", category, Purpose::Retrospective)
+    };
+    let work = SprintWork {
+        team: payments(),
+        items: Vec::new(),
+    };
+    let reviews = SprintReviews {
+        team: payments(),
+        pulls: Vec::new(),
+    };
 
-    let work_error = RetroFacts::new("dana", summary.clone())
-        .with_work(&work)
-        .expect_err("individual approval of sprint work");
-    let reviews_error = RetroFacts::new("dana", summary)
-        .with_reviews(&reviews)
-        .expect_err("individual approval of sprint reviews");
+    let work_error = guard
+        .authorize_now(&own(DataCategory::Work), work)
+        .expect_err("sprint work is not Dana's own data");
+    let reviews_error = guard
+        .authorize_now(&own(DataCategory::Code), reviews)
+        .expect_err("sprint reviews are not Dana's own data");
 
-    assert!(matches!(work_error, Error::AuthorizationMismatch(_)));
-    assert!(work_error.to_string().contains("needs a team aggregate"));
-    assert!(matches!(reviews_error, Error::AuthorizationMismatch(_)));
+    assert!(work_error.is_attribution_mismatch(), "{work_error}");
+    assert!(reviews_error.is_attribution_mismatch(), "{reviews_error}");
 }
 
 #[test]
 fn standup_approval_is_rejected() {
     let guard = guard();
-    let work = approve_team(
-        &guard,
-        DataCategory::Work,
-        Purpose::Standup,
-        SprintWork::default(),
-    );
+    let work = SprintWork {
+        team: payments(),
+        items: Vec::new(),
+    };
+    let work = approve_team(&guard, DataCategory::Work, Purpose::Standup, work);
     let summary = SprintSummary::from_sprint(&sprint()).expect("closed");
     let error = RetroFacts::new("dana", summary)
         .with_work(&work)

@@ -1,8 +1,12 @@
 //! The facts a standup is written from: small records that keep the references a writer
 //! needs (keys, numbers, titles, links, status) and nothing else.
+//!
+//! Each record names the person it is about, and the policy guard checks that person
+//! against the request that approves it (see [`Attributed`]).
 
-use async_core::ids::{RepositoryId, WorkItemKey};
+use async_core::ids::{PersonId, RepositoryId, WorkItemKey};
 use async_core::model::{PullRequest, PullRequestState, StatusCategory, WorkItem};
+use async_policy::{Attributed, Scope};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -57,10 +61,18 @@ impl From<&WorkItem> for WorkItemFact {
 }
 
 /// One person's work items for a standup.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkFacts {
+    /// The person the items are assigned to; the facts are approved as their data.
+    pub person: PersonId,
     /// The items, in any order; the prompt orders them.
     pub items: Vec<WorkItemFact>,
+}
+
+impl Attributed for WorkFacts {
+    fn attribution(&self) -> Scope {
+        Scope::Individual(self.person.clone())
+    }
 }
 
 /// The state of a pull request as a standup names it.
@@ -166,12 +178,21 @@ impl ReviewFact {
 }
 
 /// One person's pull requests and reviews for a standup.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeFacts {
+    /// The author of the pull requests and the reviews; the facts are approved as their
+    /// data.
+    pub person: PersonId,
     /// The person's pull requests, in any order; the prompt orders them.
     pub pull_requests: Vec<PullRequestFact>,
     /// Reviews the person gave on others' pull requests; they count as done work.
     pub reviews: Vec<ReviewFact>,
+}
+
+impl Attributed for CodeFacts {
+    fn attribution(&self) -> Scope {
+        Scope::Individual(self.person.clone())
+    }
 }
 
 /// Where a blocker was found; it decides which data category must approve it.
@@ -208,6 +229,8 @@ impl Evidence {
 /// Something that stops a person's work, with the references that show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlockerFact {
+    /// The person the blocker holds up; the fact is approved as their data.
+    pub person: PersonId,
     /// One line saying what is blocked and by what.
     pub summary: String,
     /// The kind of record the blocker was found in.
@@ -216,6 +239,12 @@ pub struct BlockerFact {
     pub since: Option<DateTime<Utc>>,
     /// The references that show the blocker.
     pub evidence: Vec<Evidence>,
+}
+
+impl Attributed for BlockerFact {
+    fn attribution(&self) -> Scope {
+        Scope::Individual(self.person.clone())
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ impl WorkFacts {
             updated_at: None,
         });
         Self {
+            person: activity.person.clone(),
             items: finished.chain(ongoing).collect(),
         }
     }
@@ -65,6 +66,7 @@ impl CodeFacts {
             .filter(|pull| !merged_ids.contains(&pull.id))
             .map(|pull| pull_fact(pull, PullRequestStatus::Open));
         Self {
+            person: activity.person.clone(),
             pull_requests: merged.chain(opened).collect(),
             reviews: activity.reviewed.iter().map(review_fact).collect(),
         }
@@ -102,19 +104,25 @@ fn review_fact(reviewed: &ReviewedPullRequest) -> ReviewFact {
     }
 }
 
-impl From<&Blocker> for BlockerFact {
+impl BlockerFact {
+    /// Converts a blocker of one person into a fact about that person.
+    ///
     /// Writes a one-line summary from the blocker's rule and evidence, and keeps every
     /// citable reference (work items, linked items, pull requests, messages) as evidence.
-    ///
     /// The source, which decides the data category that must approve the fact, is chat
     /// whenever a message is cited, so a chat excerpt never passes as work data.
-    fn from(blocker: &Blocker) -> Self {
-        Self {
+    ///
+    /// Returns `None` when the blocker's account resolved to no person, because such a
+    /// fact cannot be approved as anyone's data.
+    pub fn from_blocker(blocker: &Blocker) -> Option<Self> {
+        let person = blocker.person.clone()?;
+        Some(Self {
+            person,
             summary: summary(blocker),
             source: source(blocker),
             since: blocker.since,
             evidence: blocker.evidence.iter().filter_map(evidence).collect(),
-        }
+        })
     }
 }
 
@@ -264,6 +272,10 @@ mod tests {
         }
     }
 
+    fn fact_of(blocker: Blocker) -> BlockerFact {
+        BlockerFact::from_blocker(&blocker).expect("the blocker names Dana")
+    }
+
     #[test]
     fn activity_splits_into_work_and_code() {
         let mut activity = PersonActivity::new(PersonId::new("dana"), "Dana");
@@ -285,6 +297,8 @@ mod tests {
         let work = WorkFacts::from_activity(&activity);
         let code = CodeFacts::from_activity(&activity);
 
+        assert_eq!(work.person, PersonId::new("dana"));
+        assert_eq!(code.person, PersonId::new("dana"));
         assert_eq!(work.items.len(), 2);
         assert_eq!(work.items[0].progress, Progress::Done);
         assert_eq!(work.items[0].updated_at, Some(at(2)));
@@ -306,8 +320,21 @@ mod tests {
     }
 
     #[test]
+    fn blocker_keeps_its_person() {
+        let mut unresolved = blocker(
+            BlockerKind::Flagged,
+            vec![InsightEvidence::WorkItem(item("PAY-12"))],
+        );
+        let fact = BlockerFact::from_blocker(&unresolved).expect("resolved");
+        assert_eq!(fact.person, PersonId::new("dana"));
+
+        unresolved.person = None;
+        assert_eq!(BlockerFact::from_blocker(&unresolved), None);
+    }
+
+    #[test]
     fn blocked_by_link_cites_both_items() {
-        let fact = BlockerFact::from(&blocker(
+        let fact = fact_of(blocker(
             BlockerKind::BlockedByLink,
             vec![
                 InsightEvidence::WorkItem(item("PAY-12")),
@@ -329,7 +356,7 @@ mod tests {
 
     #[test]
     fn review_wait_is_code_blocker() {
-        let fact = BlockerFact::from(&blocker(
+        let fact = fact_of(blocker(
             BlockerKind::AwaitingFirstReview,
             vec![
                 InsightEvidence::PullRequest(pull(42)),
@@ -363,7 +390,7 @@ mod tests {
             mentions: Vec::new(),
             work_items: Vec::new(),
         };
-        let fact = BlockerFact::from(&blocker(
+        let fact = fact_of(blocker(
             BlockerKind::ChatMessage,
             vec![InsightEvidence::Message(message)],
         ));
@@ -378,7 +405,7 @@ mod tests {
 
     #[test]
     fn stale_and_status_summaries() {
-        let stale = BlockerFact::from(&blocker(
+        let stale = fact_of(blocker(
             BlockerKind::StaleInProgress,
             vec![
                 InsightEvidence::WorkItem(item("PAY-13")),
@@ -390,7 +417,7 @@ mod tests {
         ));
         assert_eq!(stale.summary, "PAY-13 has not moved for 4 working days");
 
-        let status = BlockerFact::from(&blocker(
+        let status = fact_of(blocker(
             BlockerKind::BlockedStatus,
             vec![
                 InsightEvidence::WorkItem(item("PAY-14")),

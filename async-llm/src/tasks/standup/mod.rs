@@ -7,7 +7,11 @@
 //! [`write_standup`] also checks each part's approval. It must be for the standup's viewer,
 //! for [`Purpose::Standup`], for the person it is filed under, and for the category of its
 //! slot. Work items need work approval and pull requests code approval. Each blocker needs
-//! the category of its source, so chat blockers need chat approval.
+//! the category of its source, so chat blockers need chat approval. Each fact names its
+//! person, and the guard approves it only for that person's scope, so a viewer cannot
+//! approve their own data and wrap another person's facts in it. A caller who builds a
+//! fact by hand and attributes another person's content to the wrong person is outside
+//! what a library can check.
 //!
 //! The approved facts are then sorted into a digest and fitted to a token budget: when the
 //! prompt would exceed it, finished work is dropped first (oldest first), then ongoing
@@ -28,7 +32,7 @@ mod render;
 use std::sync::Arc;
 
 use async_core::ids::PersonId;
-use async_policy::{Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
+use async_policy::{Attributed, Authorized, DataCategory, Pseudonymizer, Purpose, Scope};
 
 pub use facts::{
     BlockerFact, BlockerSource, CodeFacts, Evidence, Progress, PullRequestFact, PullRequestStatus,
@@ -201,7 +205,7 @@ pub struct Standup {
 /// # Errors
 ///
 /// - [`Error::AuthorizationMismatch`] when a part was approved for another viewer,
-///   purpose, person or category.
+///   purpose, person or category, or names another person than the one it is filed under.
 /// - [`Error::InvalidConfig`] when the token budget cannot hold even the prompt's fixed
 ///   text.
 /// - [`Error::PseudonymCollision`] when two people share a pseudonym; nothing is sent.
@@ -372,9 +376,11 @@ fn digest_of(facts: &StandupFacts) -> Result<Digest, Error> {
         };
         if let Some(work) = &person.work {
             check("work", parts(work), DataCategory::Work)?;
+            check_owner(person, "work", work)?;
         }
         if let Some(code) = &person.code {
             check("code", parts(code), DataCategory::Code)?;
+            check_owner(person, "code", code)?;
         }
         for blocker in &person.blockers {
             check(
@@ -382,6 +388,7 @@ fn digest_of(facts: &StandupFacts) -> Result<Digest, Error> {
                 parts(blocker),
                 category_of(blocker.value().source),
             )?;
+            check_owner(person, "blocker", blocker)?;
         }
 
         let blockers = person.blockers.iter().map(|b| b.value().clone()).collect();
@@ -393,6 +400,27 @@ fn digest_of(facts: &StandupFacts) -> Result<Digest, Error> {
         ));
     }
     Ok(Digest { people, omitted: 0 })
+}
+
+/// Rejects facts that belong to someone else than the person they are filed under.
+///
+/// The scope check in `check_approval` and the guard's attribution check already imply
+/// this one. It is repeated so that losing either of them cannot mix up whose facts are
+/// whose.
+fn check_owner<T: Attributed>(
+    person: &PersonFacts,
+    slot: &str,
+    approved: &Authorized<T>,
+) -> Result<(), Error> {
+    let owner = approved.value().attribution();
+    if owner == Scope::Individual(person.person.clone()) {
+        return Ok(());
+    }
+    Err(Error::AuthorizationMismatch(format!(
+        "{slot} facts of {owner} were filed under {}; file each person's facts under that \
+         person",
+        person.person
+    )))
 }
 
 fn parts<T>(approved: &Authorized<T>) -> (&PersonId, &Scope, DataCategory, Purpose) {

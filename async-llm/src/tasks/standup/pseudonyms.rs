@@ -59,6 +59,7 @@ mod tests {
     #[test]
     fn apply_hides_names_in_headings_and_summaries() {
         let blocker = BlockerFact {
+            person: async_core::ids::PersonId::new("dana"),
             summary: "Waiting on Lee Okafor's review".into(),
             source: BlockerSource::WorkItem,
             since: None,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use async_core::ids::{RepositoryId, WorkItemKey};
+use async_core::ids::{PersonId, RepositoryId, WorkItemKey};
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::digest::{Digest, PersonDigest};
@@ -47,6 +47,7 @@ fn pull(number: u64, status: PullRequestStatus, updated: u32) -> PullRequestFact
 
 fn blocker(summary: &str, since: u32) -> BlockerFact {
     BlockerFact {
+        person: PersonId::new("dana"),
         summary: summary.into(),
         source: BlockerSource::WorkItem,
         since: Some(day(since)),
@@ -62,6 +63,7 @@ fn blocker(summary: &str, since: u32) -> BlockerFact {
 
 fn dana() -> PersonDigest {
     let work = WorkFacts {
+        person: PersonId::new("dana"),
         items: vec![
             item("PAY-10", Progress::Done, 2),
             item("PAY-12", Progress::Done, 20),
@@ -70,6 +72,7 @@ fn dana() -> PersonDigest {
         ],
     };
     let code = CodeFacts {
+        person: PersonId::new("dana"),
         pull_requests: vec![
             pull(41, PullRequestStatus::Merged, 19),
             pull(42, PullRequestStatus::Open, 22),
@@ -289,7 +292,10 @@ mod properties {
                 fact
             })
             .collect();
-        let work = WorkFacts { items };
+        let work = WorkFacts {
+            person: PersonId::new("dana"),
+            items,
+        };
         let person = PersonDigest::new("Dana", Some(&work), None, vec![blocker("Waiting", 3)]);
         Digest {
             people: vec![person],
