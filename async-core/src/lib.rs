@@ -63,6 +63,7 @@
 
 pub mod error;
 pub mod http;
+mod id_hash;
 pub mod identity;
 pub mod ids;
 pub mod insights;

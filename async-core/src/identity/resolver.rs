@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use crate::id_hash::{IdMap, IdSet};
+
 use super::{GitHubNoReply, IdentityConfig, IdentityError, normalize_email, parse_github_noreply};
 use crate::ids::{AccountId, PersonId};
 use crate::model::{AccountKey, ActivityBatch, Person, Provider, ProviderAccount, Team};
@@ -114,6 +116,9 @@ impl std::fmt::Display for IdentityConflict {
 #[derive(Debug, Clone, Default)]
 pub struct IdentityResolver {
     config: IdentityConfig,
+    // What the mapping alone decides (declared people, their accounts and e-mails, and
+    // the mapping's own conflicts), worked out once here rather than on every batch.
+    seed: Builder,
 }
 
 impl IdentityResolver {
@@ -125,7 +130,8 @@ impl IdentityResolver {
     /// an undeclared person.
     pub fn new(config: IdentityConfig) -> Result<Self, IdentityError> {
         config.validate()?;
-        Ok(Self { config })
+        let seed = Builder::from_config(&config);
+        Ok(Self { config, seed })
     }
 
     /// Resolves the accounts and commit e-mails of a batch.
@@ -136,7 +142,7 @@ impl IdentityResolver {
     pub fn resolve_batch(&self, batch: &ActivityBatch) -> IdentityMap {
         // A hash set: this lookup runs once per account reference in the batch, and only
         // the unlisted set below needs an order.
-        let listed: HashSet<&AccountKey> =
+        let listed: IdSet<&AccountKey> =
             batch.accounts.iter().map(|account| &account.key).collect();
         let unlisted: BTreeSet<&AccountKey> = referenced_accounts(batch)
             .filter(|key| !listed.contains(key))
@@ -173,7 +179,7 @@ impl IdentityResolver {
         accounts: impl IntoIterator<Item = &'b ProviderAccount>,
         commit_emails: impl IntoIterator<Item = &'a str>,
     ) -> IdentityMap {
-        let mut builder = Builder::from_config(&self.config);
+        let mut builder = self.seed.clone();
         let accounts = dedupe(accounts);
 
         // Mapped accounts go first so that the e-mails they report are learned before an
@@ -210,11 +216,11 @@ pub struct IdentityMap {
     teams: Vec<Team>,
     // Hash maps: insights look up the person behind every account reference of every
     // record, and a tree's string comparisons made that cost grow with the workspace.
-    by_account: HashMap<AccountKey, PersonId>,
+    by_account: IdMap<AccountKey, PersonId>,
     by_email: HashMap<String, PersonId>,
     github_logins: HashMap<String, AccountKey>,
-    mapped: HashSet<PersonId>,
-    bots: HashSet<AccountKey>,
+    mapped: IdSet<PersonId>,
+    bots: IdSet<AccountKey>,
     conflicts: Vec<IdentityConflict>,
     unresolved_emails: Vec<String>,
 }
@@ -367,13 +373,14 @@ fn join_email(account: &ProviderAccount) -> Option<String> {
 }
 
 /// Mutable state while resolving.
+#[derive(Debug, Clone, Default)]
 struct Builder {
     people: BTreeMap<PersonId, Person>,
-    by_account: HashMap<AccountKey, PersonId>,
+    by_account: IdMap<AccountKey, PersonId>,
     by_email: HashMap<String, PersonId>,
     disputed_emails: BTreeSet<String>,
     github_logins: HashMap<String, AccountKey>,
-    bots: HashSet<AccountKey>,
+    bots: IdSet<AccountKey>,
     conflicts: Vec<IdentityConflict>,
 }
 
@@ -381,11 +388,11 @@ impl Builder {
     fn from_config(config: &IdentityConfig) -> Self {
         let mut builder = Builder {
             people: BTreeMap::new(),
-            by_account: HashMap::new(),
+            by_account: IdMap::default(),
             by_email: HashMap::new(),
             disputed_emails: BTreeSet::new(),
             github_logins: HashMap::new(),
-            bots: HashSet::new(),
+            bots: IdSet::default(),
             conflicts: Vec::new(),
         };
 

@@ -15,12 +15,13 @@
 //! - **In progress**: work items assigned to the person whose status category is
 //!   in progress now, whatever the window.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{PullRequestRef, WorkItemRef};
+use crate::id_hash::IdMap;
 use crate::identity::IdentityMap;
 use crate::ids::PersonId;
 use crate::model::{
@@ -102,7 +103,7 @@ pub(crate) fn activity_by_person(
 ) -> BTreeMap<PersonId, PersonActivity> {
     let mut activity = Activity {
         identity,
-        people: HashMap::new(),
+        people: IdMap::default(),
     };
 
     for pull in &batch.pull_requests {
@@ -141,7 +142,7 @@ pub(crate) fn finished_at(item: &WorkItem) -> Option<DateTime<Utc>> {
 /// sorted once at the end.
 struct Activity<'a> {
     identity: &'a IdentityMap,
-    people: HashMap<&'a PersonId, PersonActivity>,
+    people: IdMap<&'a PersonId, PersonActivity>,
 }
 
 impl<'a> Activity<'a> {

@@ -12,11 +12,12 @@
 //! Replies count even when they fall after the window: the question is whether the
 //! blocker still holds now.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use super::{Blocker, BlockerKind, Evidence, MessageEvidence, is_blocker_text, is_resolution_text};
+use crate::id_hash::IdMap;
 use crate::identity::IdentityMap;
 use crate::ids::{ChannelId, WorkItemKey};
 use crate::insights::InsightConfig;
@@ -124,16 +125,16 @@ fn is_from_person(message: &ChatMessage, identity: &IdentityMap) -> bool {
 /// Resolving a candidate then reads only its thread and its writer's messages, where a
 /// scan of every later message in the channel grew with the square of the channel's size.
 struct LaterMessages<'a> {
-    by_thread: HashMap<&'a str, Vec<&'a ChatMessage>>,
-    by_writer: HashMap<&'a AccountKey, Vec<&'a ChatMessage>>,
+    by_thread: IdMap<&'a str, Vec<&'a ChatMessage>>,
+    by_writer: IdMap<&'a AccountKey, Vec<&'a ChatMessage>>,
 }
 
 impl<'a> LaterMessages<'a> {
     /// Indexes `channel_messages`, which are in posting order.
     fn of(channel_messages: &[&'a ChatMessage]) -> Self {
         let mut index = Self {
-            by_thread: HashMap::new(),
-            by_writer: HashMap::new(),
+            by_thread: IdMap::default(),
+            by_writer: IdMap::default(),
         };
         for message in channel_messages {
             if let Some(thread) = message.thread_ts.as_deref() {
