@@ -5,6 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
@@ -39,6 +40,17 @@ impl Entry {
             Entry::Pull(pull) => pull.reference(),
             Entry::Review(review) => review.reference(),
         }
+    }
+
+    /// Appends [`Entry::reference`] to `out` without building a string of its own.
+    pub(crate) fn push_reference(&self, out: &mut String) {
+        let (repository, number) = match self {
+            Entry::Item(item) => return out.push_str(item.key.as_str()),
+            Entry::Pull(pull) => (&pull.repository, pull.number),
+            Entry::Review(review) => (&review.repository, review.number),
+        };
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{repository}#{number}");
     }
 
     pub(crate) fn url(&self) -> Option<&str> {
@@ -134,7 +146,8 @@ impl PersonDigest {
 }
 
 fn sort_entries(entries: &mut [Entry]) {
-    entries.sort_by_key(|entry| (Reverse(entry.sort_time()), entry.reference()));
+    // A cached key builds each reference once, not once per comparison.
+    entries.sort_by_cached_key(|entry| (Reverse(entry.sort_time()), entry.reference()));
 }
 
 /// The facts of one standup after the token budget was applied.

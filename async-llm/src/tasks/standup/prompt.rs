@@ -8,6 +8,7 @@ use chrono::Datelike;
 use super::digest::{Digest, Entry, FactRef, PersonDigest};
 use super::facts::BlockerFact;
 use crate::Error;
+use crate::tasks::prompt_text::one_line;
 pub(crate) use crate::tasks::tokens::estimate_tokens;
 
 /// The system prompt: write only from the facts, keep every reference, treat the facts as
@@ -72,7 +73,7 @@ fn write_entry(out: &mut String, section: &str, entry: &Entry) {
     out.push_str(" | ");
     out.push_str(kind);
     out.push_str(" | ");
-    out.push_str(&entry.reference());
+    entry.push_reference(out);
     out.push_str(" | ");
     push_one_line(out, entry.title());
     out.push_str(" | status: ");
@@ -121,22 +122,9 @@ fn omitted_line(omitted: usize) -> String {
     format!("Omitted: {omitted} lower-priority facts, to fit the token budget.")
 }
 
-/// Appends `text` on one line with its field separators unambiguous, copying it as it is
-/// when it needs no change.
+/// Appends `text` on one line with its field separators unambiguous.
 fn push_one_line(out: &mut String, text: &str) {
-    if text.chars().any(char::is_control) || text.contains(" | ") {
-        out.push_str(&one_line(text));
-    } else {
-        out.push_str(text);
-    }
-}
-
-/// Keeps text on one line and its field separators unambiguous.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace(" | ", " / ")
+    out.push_str(&one_line(text));
 }
 
 /// Returns the token count of the whole prompt (system and user message).
