@@ -19,10 +19,10 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(spaced.replace(" | ", " / "))
 }
 
-/// Returns whether `text` holds a control character.
+/// Returns whether `text` contains a control character.
 ///
-/// Every fact line of every prompt passes through here, and decoding each character made
-/// it the prompt builder's costliest step, so the bytes are scanned first. A control
+/// Every fact line of every prompt passes through here, and decoding each character was
+/// a large share of the prompt builder's cost, so the bytes are scanned first. A control
 /// character is below 0x20, is 0x7F, or lies in U+0080..=U+009F, which UTF-8 encodes
 /// after the lead byte 0xC2; text with none of those bytes has none.
 fn has_control(text: &str) -> bool {
@@ -43,7 +43,7 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_of_every_range_are_found() {
+    fn has_control_finds_every_range() {
         for text in [
             "a\u{0}b",
             "tab\there",
