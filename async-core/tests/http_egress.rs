@@ -489,6 +489,9 @@ proptest::proptest! {
     fn unlisted_names_denied(name in "[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,20}){1,3}") {
         let policy = EgressPolicy::deny_all().allow_host("api.github.com");
         let url = format!("https://{name}/");
+        // A label such as `xn--` that is not valid punycode makes no URL, so no request
+        // can name it and there is nothing for the policy to check.
+        proptest::prop_assume!(Url::parse(&url).is_ok());
         let found = denial(&policy, &url);
         if name == "api.github.com" {
             proptest::prop_assert_eq!(found, None);

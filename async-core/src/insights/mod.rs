@@ -47,7 +47,7 @@ pub struct StandupInsights {
     pub now: DateTime<Utc>,
     /// Every team member, and everyone else with activity or a blocker, sorted by id.
     pub people: Vec<PersonStandup>,
-    /// Every team, in mapping order, with all its members' blockers.
+    /// Every team, in mapping order. [`StandupInsights::team_blockers`] lists each team's blockers.
     pub teams: Vec<TeamStandup>,
     /// Blockers whose record resolved to no person (a deleted or unknown account).
     pub unattributed_blockers: Vec<Blocker>,
@@ -71,8 +71,6 @@ pub struct TeamStandup {
     pub name: String,
     /// The team's members, as the mapping lists them.
     pub members: Vec<PersonId>,
-    /// Every blocker of any member, team-wide, ordered by person, kind and subject.
-    pub blockers: Vec<Blocker>,
 }
 
 impl StandupInsights {
@@ -95,6 +93,20 @@ impl StandupInsights {
     /// Returns the standup part of one team.
     pub fn team(&self, id: &TeamId) -> Option<&TeamStandup> {
         self.teams.iter().find(|entry| &entry.team == id)
+    }
+
+    /// Returns every blocker of any member of `team`, ordered by person, kind and subject.
+    ///
+    /// The blockers are borrowed from the members' entries rather than kept a second time
+    /// per team. A person in two teams appears in both.
+    pub fn team_blockers<'a>(&'a self, team: &'a TeamStandup) -> impl Iterator<Item = &'a Blocker> {
+        // Members are visited sorted and once each, as a scan of `people` filtered by
+        // membership would visit them.
+        let members: BTreeSet<&PersonId> = team.members.iter().collect();
+        members
+            .into_iter()
+            .filter_map(|member| self.person(member))
+            .flat_map(|entry| entry.blockers.iter())
     }
 }
 
@@ -170,7 +182,7 @@ pub fn standup_insights(
             PersonStandup { activity, blockers }
         })
         .collect();
-    let teams = team_standups(identity, &people);
+    let teams = team_standups(identity);
 
     StandupInsights {
         window,
@@ -181,31 +193,15 @@ pub fn standup_insights(
     }
 }
 
-/// Builds each team's standup from `people`, which is sorted by id.
-fn team_standups(identity: &IdentityMap, people: &[PersonStandup]) -> Vec<TeamStandup> {
+/// Lists each team with its members, in mapping order.
+fn team_standups(identity: &IdentityMap) -> Vec<TeamStandup> {
     identity
         .teams()
         .iter()
-        .map(|team| {
-            // Blockers go in person order, so the members are visited sorted and once each,
-            // as a scan of `people` filtered by membership would visit them.
-            let members: BTreeSet<&PersonId> = team.members.iter().collect();
-            let blockers = members
-                .into_iter()
-                .filter_map(|member| {
-                    let index = people
-                        .binary_search_by(|entry| entry.activity.person.cmp(member))
-                        .ok()?;
-                    people.get(index)
-                })
-                .flat_map(|entry| entry.blockers.iter().cloned())
-                .collect();
-            TeamStandup {
-                team: team.id.clone(),
-                name: team.name.clone(),
-                members: team.members.clone(),
-                blockers,
-            }
+        .map(|team| TeamStandup {
+            team: team.id.clone(),
+            name: team.name.clone(),
+            members: team.members.clone(),
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 /// write, so a line break in it must not start what looks like a new fact or a new
 /// instruction line in the prompt.
 pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    if !has_control(text) && !text.contains(" | ") {
+    if !needs_rewrite(text) {
         return Cow::Borrowed(text);
     }
     let spaced: String = text
@@ -19,17 +19,24 @@ pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(spaced.replace(" | ", " / "))
 }
 
-/// Returns whether `text` contains a control character.
+/// Returns whether `text` contains a control character or the ` | ` separator.
 ///
-/// Every fact line of every prompt passes through here, and decoding each character was
-/// a large share of the prompt builder's cost, so the bytes are scanned first. A control
-/// character is below 0x20, is 0x7F, or lies in U+0080..=U+009F, which UTF-8 encodes
-/// after the lead byte 0xC2; text with none of those bytes has none.
-fn has_control(text: &str) -> bool {
-    let suspect = text
-        .bytes()
-        .any(|byte| byte < 0x20 || byte == 0x7f || byte == 0xc2);
-    suspect && text.chars().any(char::is_control)
+/// Every fact line of every prompt passes through here, and decoding each character and
+/// searching for the separator were a large share of the prompt builder's cost. So one
+/// pass over the bytes looks for the bytes either can start with, and only a hit is
+/// checked exactly. A control character is below 0x20, is 0x7F, or lies in
+/// U+0080..=U+009F, which UTF-8 encodes after the lead byte 0xC2.
+fn needs_rewrite(text: &str) -> bool {
+    let mut control_lead = false;
+    let mut pipe = false;
+    for byte in text.bytes() {
+        match byte {
+            0x00..=0x1f | 0x7f | 0xc2 => control_lead = true,
+            b'|' => pipe = true,
+            _ => {}
+        }
+    }
+    (control_lead && text.chars().any(char::is_control)) || (pipe && text.contains(" | "))
 }
 
 #[cfg(test)]
@@ -43,7 +50,7 @@ mod tests {
     }
 
     #[test]
-    fn has_control_finds_every_range() {
+    fn needs_rewrite_finds_every_control_range() {
         for text in [
             "a\u{0}b",
             "tab\there",
@@ -51,12 +58,17 @@ mod tests {
             "c1\u{85}next",
             "\u{9f}",
         ] {
-            assert!(has_control(text), "{text:?}");
+            assert!(needs_rewrite(text), "{text:?}");
             assert!(!one_line(text).chars().any(char::is_control), "{text:?}");
         }
+    }
+
+    #[test]
+    fn needs_rewrite_skips_printable_text() {
         // 0xC2 also leads printable characters such as the pound sign.
-        for text in ["£5 and ©", "naïve café", "plain"] {
-            assert!(!has_control(text), "{text:?}");
+        for text in ["£5 and ©", "naïve café", "a|b", "a |b", "plain"] {
+            assert!(!needs_rewrite(text), "{text:?}");
         }
+        assert!(needs_rewrite("a | b"));
     }
 }

@@ -1,10 +1,9 @@
 //! Work item rules: flagged, blocked by a link, blocked status, stale in progress.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::{Blocker, BlockerKind, Evidence, LinkedStatus};
+use crate::id_hash::IdMap;
 use crate::identity::IdentityMap;
 use crate::ids::WorkItemKey;
 use crate::insights::{InsightConfig, WorkItemRef, working_days_between};
@@ -20,7 +19,7 @@ pub(super) fn detect(
     config: &InsightConfig,
     blockers: &mut Vec<Blocker>,
 ) {
-    let categories: BTreeMap<&WorkItemKey, StatusCategory> = batch
+    let categories: IdMap<&WorkItemKey, StatusCategory> = batch
         .work_items
         .iter()
         .map(|item| (&item.key, item.status_category))
@@ -30,30 +29,31 @@ pub(super) fn detect(
         if item.status_category == StatusCategory::Done {
             continue;
         }
+        // Most items raise no blocker, so the person and the item's reference are copied
+        // only into a blocker that fires.
         let person = item
             .assignee
             .as_ref()
-            .and_then(|account| identity.person_of(account))
-            .cloned();
+            .and_then(|account| identity.person_of(account));
         let blocker = |kind, evidence, since| Blocker {
-            person: person.clone(),
+            person: person.cloned(),
             kind,
             evidence,
             since,
         };
-        let subject = Evidence::WorkItem(WorkItemRef::from(item));
+        let subject = || Evidence::WorkItem(WorkItemRef::from(item));
 
         if item.is_flagged {
             blockers.push(blocker(
                 BlockerKind::Flagged,
-                vec![subject.clone()],
+                vec![subject()],
                 flagged_since(item),
             ));
         }
 
         let links = unresolved_blocking_links(item, &categories);
         if !links.is_empty() {
-            let mut evidence = vec![subject.clone()];
+            let mut evidence = vec![subject()];
             evidence.extend(links);
             blockers.push(blocker(BlockerKind::BlockedByLink, evidence, None));
         }
@@ -64,7 +64,7 @@ pub(super) fn detect(
             };
             blockers.push(blocker(
                 BlockerKind::BlockedStatus,
-                vec![subject.clone(), status],
+                vec![subject(), status],
                 entered_current_status(item),
             ));
         }
@@ -74,7 +74,7 @@ pub(super) fn detect(
             let working_days = working_days_between(touched, now);
             if working_days >= config.stale_after_working_days {
                 let evidence = vec![
-                    subject,
+                    subject(),
                     Evidence::LastTouched {
                         at: touched,
                         working_days,
@@ -104,7 +104,7 @@ fn flagged_since(item: &WorkItem) -> Option<DateTime<Utc>> {
 /// Returns the evidence of every inward "Blocks" link whose other item is not done.
 fn unresolved_blocking_links(
     item: &WorkItem,
-    categories: &BTreeMap<&WorkItemKey, StatusCategory>,
+    categories: &IdMap<&WorkItemKey, StatusCategory>,
 ) -> Vec<Evidence> {
     let mut evidence: Vec<Evidence> = item
         .links
