@@ -5,6 +5,8 @@
 //! (a private chat, a person outside the viewer's teams, a code setting for managers
 //! only), and a recording model keeps every prompt each task sends.
 
+mod common;
+
 use std::sync::Mutex;
 
 use async_core::ids::{PersonId, SprintId, TeamId, WorkItemKey};
@@ -49,13 +51,7 @@ struct Recording {
 #[async_trait]
 impl LanguageModel for Recording {
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
-        let mut text = request.system.clone().unwrap_or_default();
-        for message in &request.messages {
-            for part in &message.content {
-                text.push('\n');
-                text.push_str(part.as_text().unwrap_or_default());
-            }
-        }
+        let text = common::request_text(request);
         self.prompts.lock().expect("prompts lock").push(text);
         OfflineModel::new().complete(request).await
     }

@@ -1,6 +1,8 @@
 //! Keyed pseudonyms keep people's names and ids out of every task's prompt, stay the
 //! same across requests, and are mapped back to names in what the tasks return.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use async_core::ids::{PersonId, RepositoryId, TeamId, TenantId, WorkItemKey};
@@ -62,13 +64,7 @@ impl Scripted {
 #[async_trait]
 impl LanguageModel for Scripted {
     async fn complete(&self, request: &CompletionRequest) -> Result<CompletionResponse, Error> {
-        let mut text = request.system.clone().unwrap_or_default();
-        for message in &request.messages {
-            for part in &message.content {
-                text.push('\n');
-                text.push_str(part.as_text().unwrap_or_default());
-            }
-        }
+        let text = common::request_text(request);
         self.prompts.lock().expect("prompts lock").push(text);
         let content = vec![ContentPart::Text(self.reply.clone())];
         Ok(CompletionResponse::new(

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_core::http::{EgressPolicy, HttpClient};
-use async_llm::{AnthropicModel, RetryPolicy};
+use async_llm::{AnthropicModel, CompletionRequest, RetryPolicy};
 use secrecy::SecretString;
 
 /// A fictional API key; tests assert it never shows up anywhere.
@@ -15,6 +15,19 @@ pub(crate) const API_KEY: &str = "sk-ant-test-key-7f3a9c";
 
 /// The model id the tests ask for.
 pub(crate) const MODEL: &str = "claude-sonnet-4-5";
+
+/// Joins a request's system prompt and the text of every message part, one per line, as
+/// a test double records what a model was sent.
+pub(crate) fn request_text(request: &CompletionRequest) -> String {
+    let mut text = request.system.clone().unwrap_or_default();
+    for message in &request.messages {
+        for part in &message.content {
+            text.push('\n');
+            text.push_str(part.as_text().unwrap_or_default());
+        }
+    }
+    text
+}
 
 /// Reads a fixture from `tests/fixtures/<path>`.
 pub(crate) fn fixture(path: &str) -> String {
