@@ -185,6 +185,26 @@ fn store_reopens_with_same_key_only() {
 }
 
 #[test]
+fn unreadable_store_file_names_path() {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("damaged.sqlite");
+    let garbage = b"not a SQLite database, just bytes".repeat(64);
+    std::fs::write(&path, &garbage).expect("write the damaged file");
+
+    let output = standup(&["--store", path.to_str().expect("utf-8 path")], &[]);
+    let stderr = text(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("could not open the store at {}", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--store"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(std::fs::read(&path).expect("file still there"), garbage);
+}
+
+#[test]
 fn unknown_viewer_fails_with_known_people() {
     let output = standup(&["--as", "nobody"], &[]);
     let stderr = text(&output.stderr);

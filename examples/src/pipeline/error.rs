@@ -18,6 +18,17 @@ pub enum JobError {
         #[source]
         source: std::io::Error,
     },
+    /// The store file could not be opened as this job's SQLite store.
+    #[error(
+        "could not open the store at {path}; restore the file from a backup or pass another --store path"
+    )]
+    StoreOpen {
+        /// The store file.
+        path: PathBuf,
+        /// The SQLite or store error.
+        #[source]
+        source: async_core::Error,
+    },
     /// The store contains values that do not open with the key.
     #[error(
         "the store at {path} does not open with this key: it was sealed with another key or altered; set ASYNC_STORE_KEY to the key used before, or pass a new --store path"

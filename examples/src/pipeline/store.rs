@@ -28,7 +28,7 @@ pub enum KeySource {
 /// # Errors
 ///
 /// Returns [`JobError::Config`] when the key is not valid base64 of 32 bytes,
-/// [`JobError::Core`] when the file cannot be opened, and [`JobError::ForeignStore`] when
+/// [`JobError::StoreOpen`] when the file cannot be opened, and [`JobError::ForeignStore`] when
 /// records already in the file do not open with the key, before anything is written.
 pub async fn open_records(
     path: &Path,
@@ -69,7 +69,12 @@ pub async fn open_stores(
         }
         None => (Keyring::generate(), KeySource::Generated),
     };
-    let sqlite = SqliteStore::open(path).await?;
+    let sqlite = SqliteStore::open(path)
+        .await
+        .map_err(|source| JobError::StoreOpen {
+            path: path.to_owned(),
+            source,
+        })?;
     let sealed = EncryptedStore::new(sqlite, keyring);
     let encrypted = Arc::new(sealed.clone());
 
