@@ -3,9 +3,11 @@
 //! A task that is given an [`async_policy::Pseudonymizer`] writes each person into its
 //! prompt only as their keyed pseudonym (`person-` and 12 hex digits), which is the same
 //! for that person in every request of the tenant. Their names inside free text (titles,
-//! summaries, transcript cues) are replaced as whole words: the full name, and the first
-//! name when no other person in the same prompt has it. The model's reply is mapped back
-//! to display names here, inside the process, before the task returns it.
+//! summaries, transcript cues) are replaced as whole words in any letter case: the full
+//! name, and the first name when no other person in the same prompt has it. Slack
+//! mentions (`<@U024BE7LH|dana>`) become `@member`, because their account id and label
+//! can name a person. The model's reply is mapped back to display names here, inside the
+//! process, before the task returns it.
 //!
 //! Only the people of the current prompt are mapped back. A pseudonym the model made up,
 //! or one of a person outside the prompt, stays as the model wrote it. A first name in
@@ -73,11 +75,14 @@ impl PromptNames {
             .map(|named| named.pseudonym.as_str())
     }
 
-    /// Replaces each name that is a whole word in `text` with its person's pseudonym.
+    /// Replaces each name that is a whole word in `text`, in any letter case, with its
+    /// person's pseudonym, and each Slack mention with `@member`.
     pub(crate) fn hide(&self, text: &str) -> String {
-        let mut text = text.to_owned();
+        let mut text = strip_mentions(text);
         for (name, pseudonym) in &self.replacements {
-            text = replace_word(&text, name, pseudonym);
+            text = replace_words(&text, pseudonym, |rest| {
+                starts_with_ignoring_case(rest, name)
+            });
         }
         text
     }
@@ -95,7 +100,9 @@ impl PromptNames {
     fn restore_with(&self, text: &str, write: impl Fn(&str) -> String) -> String {
         let mut text = text.to_owned();
         for named in &self.people {
-            text = replace_word(&text, &named.pseudonym, &write(&named.name));
+            let pseudonym = named.pseudonym.as_str();
+            let matches = |rest: &str| rest.starts_with(pseudonym).then_some(pseudonym.len());
+            text = replace_words(&text, &write(&named.name), matches);
         }
         text
     }
@@ -130,26 +137,74 @@ fn replacements(people: &[Named]) -> Vec<(String, String)> {
     pairs
 }
 
-/// Replaces each occurrence of `word` in `text` that no letter or digit touches.
-fn replace_word(text: &str, word: &str, replacement: &str) -> String {
+/// Replaces each match in `text` that no letter or digit touches with `replacement`.
+///
+/// `match_at` returns the byte length of a match at the start of the text it is given.
+fn replace_words(
+    text: &str,
+    replacement: &str,
+    match_at: impl Fn(&str) -> Option<usize>,
+) -> String {
     let is_word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(word) {
-        out.push_str(&rest[..at]);
-        // The text before the match is all in `out` by now, so its last character is the
-        // one just before the match.
-        let before = out.chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
-        if !is_word_char(before) && !is_word_char(after) {
-            out.push_str(replacement);
-        } else {
-            out.push_str(word);
+    while let Some(next) = rest.chars().next() {
+        if let Some(length) = match_at(rest) {
+            // Everything before the match is in `out`, so its last character is the one
+            // just before the match.
+            let before = out.chars().next_back();
+            let after = rest[length..].chars().next();
+            if !is_word_char(before) && !is_word_char(after) {
+                out.push_str(replacement);
+                rest = &rest[length..];
+                continue;
+            }
         }
-        rest = &rest[at + word.len()..];
+        out.push(next);
+        rest = &rest[next.len_utf8()..];
+    }
+    out
+}
+
+/// Returns the byte length of `word` at the start of `text`, compared in lower case.
+fn starts_with_ignoring_case(text: &str, word: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    for expected in word.chars() {
+        let (_, found) = chars.next()?;
+        if !found.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(chars.next().map_or(text.len(), |(at, _)| at))
+}
+
+/// Replaces each Slack mention (`<@U024BE7LH>` or `<@U024BE7LH|dana>`) with `@member`.
+fn strip_mentions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("<@") {
+        out.push_str(&rest[..at]);
+        let mention = &rest[at..];
+        match mention.find('>') {
+            Some(end) if is_mention(&mention[2..end]) => {
+                out.push_str("@member");
+                rest = &mention[end + 1..];
+            }
+            _ => {
+                out.push_str("<@");
+                rest = &mention[2..];
+            }
+        }
     }
     out.push_str(rest);
     out
+}
+
+/// Returns whether `inner`, the text between `<@` and `>`, is an account id with an
+/// optional `|label`.
+fn is_mention(inner: &str) -> bool {
+    let id = inner.split('|').next().unwrap_or_default();
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -194,6 +249,24 @@ mod tests {
             names.restore(&hidden),
             "Dana Whitfield and Dana Whitfield wait on Lee in Leeds"
         );
+    }
+
+    #[test]
+    fn names_in_any_case_are_hidden() {
+        let names = names(&[("u1", "Dana Whitfield"), ("u2", "Lee Okafor")]);
+        let hidden = names.hide("waiting on dana, DANA and lee okafor");
+
+        for leaked in ["dana", "DANA", "lee", "okafor"] {
+            assert!(!hidden.contains(leaked), "{leaked} in {hidden}");
+        }
+    }
+
+    #[test]
+    fn slack_mentions_are_replaced() {
+        let names = names(&[("u1", "Lee Okafor")]);
+        let hidden = names.hide("blocked on <@U0LEE|lee.okafor> and <@U0DANA>, see <@here");
+
+        assert_eq!(hidden, "blocked on @member and @member, see <@here");
     }
 
     #[test]
