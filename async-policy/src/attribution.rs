@@ -39,7 +39,7 @@ use crate::request::Scope;
 /// assert_eq!(keys.attribution(), Scope::Individual(PersonId::new("dana")));
 /// ```
 pub trait Attributed {
-    /// The scope this value belongs to: one person's individual data or one team's
+    /// Returns the scope this value belongs to: one person's individual data or one team's
     /// aggregate.
     fn attribution(&self) -> Scope;
 }

@@ -22,7 +22,7 @@ pub const DEFAULT_MIN_GROUP_SIZE: usize = 3;
 ///
 /// Implementations: [`RulesEngine`] (native) and, with the `cedar` feature,
 /// `CedarEngine`, plus forwarding impls for `&T`, `Arc<T>` and `Box<T>`. Both engines
-/// must decide every request the same way; a differential property test holds them to it.
+/// must decide every request the same way, and a differential property test checks that they do.
 ///
 /// The trait is sealed: code outside this crate cannot implement it. A [`Guard`] is only
 /// as strict as its engine, and a custom engine could allow what the three rules deny,
