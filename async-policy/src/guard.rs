@@ -122,12 +122,7 @@ impl<E: PolicyEngine, L: AuditLog, H: SettingsHistory> Guard<E, L, H> {
                     .sequence,
             );
         }
-        match decision {
-            Decision::Allow { rule, .. } => {
-                Ok(Authorized::new(value, request.clone(), rule, entry))
-            }
-            Decision::Deny { .. } => Err(Error::Denied { decision }),
-        }
+        release(request, decision, entry, value)
     }
 
     /// Changes who may see `person`'s data of `category`: the change applies to the next
@@ -223,12 +218,21 @@ impl<E: PolicyEngine, H: SettingsHistory> Guard<E, MemoryAuditLog, H> {
                     .sequence,
             );
         }
-        match decision {
-            Decision::Allow { rule, .. } => {
-                Ok(Authorized::new(value, request.clone(), rule, entry))
-            }
-            Decision::Deny { .. } => Err(Error::Denied { decision }),
-        }
+        release(request, decision, entry, value)
+    }
+}
+
+/// Wraps `value` as approved when `decision` allows it, with the audit entry that
+/// recorded the access, and drops it otherwise.
+fn release<T>(
+    request: &AccessRequest,
+    decision: Decision,
+    entry: Option<u64>,
+    value: T,
+) -> Result<Authorized<T>, Error> {
+    match decision {
+        Decision::Allow { rule, .. } => Ok(Authorized::new(value, request.clone(), rule, entry)),
+        Decision::Deny { .. } => Err(Error::Denied { decision }),
     }
 }
 
